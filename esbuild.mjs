@@ -1,0 +1,60 @@
+// The one build script. One table of entries -> dist/ (shipped in the .vsix and the npm package) and test bundles -> out/.
+// usage: node esbuild.mjs [--watch] [--production] [--no-tests] [--unit]
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const argv = new Set(process.argv.slice(2));
+const production = argv.has('--production');
+const watch = argv.has('--watch');
+const withTests = !argv.has('--no-tests') && !production;
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'es2022' };
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+const browser = { ...common, platform: 'browser' };
+
+/** What is shipped. Vega is bundled into the renderer and the editor webview alike; each loads on its own page. */
+const shipped = [
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...browser, format: 'esm', entryPoints: { renderer: 'renderers/index.ts' }, outdir: 'dist' },
+  { ...browser, format: 'iife', entryPoints: { editor: 'media/editor.ts' }, outdir: 'dist' },
+];
+
+function listTests(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listTests(p));
+    else if (entry.name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const tests = [
+  { ...node, entryPoints: listTests('test/unit'), outdir: 'out/unit', outbase: 'test/unit', external: ['vscode'] },
+  {
+    ...node,
+    entryPoints: ['test/integration/index.ts', ...listTests('test/integration')],
+    outdir: 'out/integration',
+    outbase: 'test/integration',
+    external: ['vscode', 'mocha'],
+  },
+];
+
+// --unit builds only the unit-test bundles (what `npm run test:unit` needs, fast).
+const configs = argv.has('--unit')
+  ? [tests[0]]
+  : [...shipped, ...(withTests ? tests.filter((t) => t.entryPoints.length) : [])];
+
+if (watch) {
+  for (const c of configs) await (await esbuild.context(c)).watch();
+  console.log('watching…');
+} else {
+  const t0 = Date.now();
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+  if (!argv.has('--unit')) fs.copyFileSync('media/editor.css', 'dist/editor.css');
+  console.log(`built ${configs.length} bundles in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
+}
