@@ -10,7 +10,15 @@ const watch = argv.has('--watch');
 const withTests = !argv.has('--no-tests') && !production;
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'es2022' };
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// vega-canvas's node build awaits an optional `canvas` at top level, which CJS cannot hold; its browser build
+// degrades to no canvas (text is measured by estimate), which is all headless SVG needs.
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
+};
 const browser = { ...common, platform: 'browser' };
 
 /** What is shipped. Vega is bundled into the renderer and the editor webview alike; each loads on its own page. */

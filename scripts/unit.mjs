@@ -21,7 +21,14 @@ if (!files.length) {
   console.error('no unit test files matched');
   process.exit(1);
 }
-const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-});
+// spec for people, TAP to a file for the summary that scripts/test.mjs prints at the end.
+const tap = path.join('out', 'unit.tap');
+const run = spawnSync(
+  process.execPath,
+  ['--test', '--test-concurrency=2', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+  { stdio: 'inherit' },
+);
+const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
+const count = (key) => Number(new RegExp(`^# ${key} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+fs.writeFileSync(path.join('out', 'unit-summary.json'), JSON.stringify({ passed: count('pass'), failed: count('fail') + count('cancelled') }));
 process.exit(run.status ?? 1);

@@ -1,0 +1,112 @@
+/**
+ * The `xrd` object that notebook cells see (documented in types/xrd.d.ts, which the TypeScript server plugin
+ * feeds to cells for completions). Paths are relative to the notebook's folder. Everything here is a thin layer
+ * over src/core: the same functions the CLI calls.
+ */
+import type { CellContext } from './session.ts';
+import type { FileAccess } from './nodeFiles.ts';
+import type { Scan, ScanFile, WavelengthLine } from '../core/data/scan.ts';
+import type { EchemRecord } from '../core/data/echem.ts';
+import { readData } from '../core/io/index.ts';
+import { ParseError } from '../core/io/parseError.ts';
+import { makeChart, makeTable, isChart, isTable, rowsToCsv, chartOutput, tableOutput, type Chart } from './display.ts';
+import { engineApi } from './engine.ts';
+
+export const API_VERSION = '0.1.0';
+
+/** Lab anodes' Kα lines (Hölzer et al. 1997), used only when asked for by name. */
+export const ANODES: Readonly<Record<string, readonly [number, number]>> = {
+  Cu: [1.540593, 1.544427],
+  Mo: [0.709317, 0.713607],
+  Co: [1.788996, 1.79285],
+  Ag: [0.559422, 0.563813],
+};
+
+/** How the user may override a file's wavelength. */
+export interface WavelengthOptions {
+  readonly wavelengthAngstrom?: number;
+  readonly energyKeV?: number;
+  readonly anode?: keyof typeof ANODES;
+}
+
+/** λ[Å] = 12.398419843 / E[keV] (science.md §1). */
+export const HC_KEV_ANGSTROM = 12.398419843;
+
+export function userWavelengths(options: WavelengthOptions): WavelengthLine[] | undefined {
+  if (options.wavelengthAngstrom !== undefined) {
+    if (!(options.wavelengthAngstrom > 0)) throw new RangeError(`wavelengthAngstrom must be positive, got ${options.wavelengthAngstrom}`);
+    return [{ angstrom: options.wavelengthAngstrom, ratio: 1, source: 'user' }];
+  }
+  if (options.energyKeV !== undefined) {
+    if (!(options.energyKeV > 0)) throw new RangeError(`energyKeV must be positive, got ${options.energyKeV}`);
+    return [{ angstrom: HC_KEV_ANGSTROM / options.energyKeV, ratio: 1, source: 'user', label: `${options.energyKeV} keV` }];
+  }
+  if (options.anode !== undefined) {
+    const lines = ANODES[options.anode];
+    if (!lines) throw new RangeError(`unknown anode ${options.anode}; use one of ${Object.keys(ANODES).join(', ')}`);
+    return [
+      { angstrom: lines[0], ratio: 1, source: 'user', label: `${options.anode} Kα1` },
+      { angstrom: lines[1], ratio: 0.5, source: 'user', label: `${options.anode} Kα2` },
+    ];
+  }
+  return undefined;
+}
+
+/** Read any supported file; errors name the file. */
+export function readAny(files: FileAccess, file: string): ScanFile | EchemRecord {
+  const bytes = files.readBytes(file);
+  try {
+    return readData(bytes, files.basename(file));
+  } catch (e) {
+    if (e instanceof ParseError && !e.message.includes(files.basename(file))) e.message = `${files.basename(file)}: ${e.message}`;
+    throw e;
+  }
+}
+
+/** One scan of a diffraction file, with the wavelength override applied and the file name kept. */
+export function readScan(files: FileAccess, file: string, options: WavelengthOptions & { scan?: number } = {}): Scan & { file: string } {
+  const data = readAny(files, file);
+  if (data.kind !== 'diffraction') throw new TypeError(`${files.basename(file)} is an electrochemistry file; use readEchem()`);
+  const index = options.scan ?? 0;
+  const scan = data.scans[index];
+  if (!scan) throw new RangeError(`${files.basename(file)} has ${data.scans.length} scan(s); scan ${index} does not exist`);
+  const override = userWavelengths(options);
+  return { ...scan, wavelengths: override ?? scan.wavelengths, file: files.basename(file) };
+}
+
+export function makeApi(ctx: CellContext, files: FileAccess) {
+  const resolve = (p: string) => files.resolve(ctx.cwd, p);
+  const show = (value: unknown) => {
+    if (isChart(value)) ctx.emit(chartOutput(value));
+    else if (isTable(value)) ctx.emit(tableOutput(value.rows));
+    else if (Array.isArray(value) && value.every((r) => typeof r === 'object' && r !== null)) ctx.emit(tableOutput(value));
+    else ctx.emit({ kind: 'text', text: typeof value === 'string' ? value : JSON.stringify(value, null, 2) });
+  };
+  return {
+    version: API_VERSION,
+    /** Read one diffraction scan (the first, or `options.scan`). */
+    read: (file: string, options: WavelengthOptions & { scan?: number } = {}) => readScan(files, resolve(file), options),
+    /** Read any supported file as it is (all scans, or the cycler record). */
+    readFile: (file: string) => readAny(files, resolve(file)),
+    /** Read a cycler / potentiostat file. */
+    readEchem: (file: string): EchemRecord => {
+      const data = readAny(files, resolve(file));
+      if (data.kind !== 'electrochemistry') throw new TypeError(`${file} is a diffraction file; use read()`);
+      return data;
+    },
+    /** A chart from a raw Vega-Lite spec. */
+    chart: (spec: Record<string, unknown>, title?: string): Chart => makeChart(spec, title),
+    show,
+    table: (rows: readonly Record<string, unknown>[]) => makeTable(rows),
+    /** Write rows as CSV (path relative to the notebook). Refuses to overwrite a file unless `overwrite` is set. */
+    writeCsv: (file: string, rows: readonly Record<string, unknown>[], options: { overwrite?: boolean } = {}) => {
+      const target = resolve(file);
+      if (files.exists(target) && !options.overwrite) throw new Error(`${file} exists; pass { overwrite: true } to replace it`);
+      files.writeText(target, rowsToCsv(rows));
+      return target;
+    },
+    ...engineApi(ctx, files, resolve),
+  };
+}
+
+export type XrdApi = ReturnType<typeof makeApi>;

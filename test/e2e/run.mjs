@@ -1,0 +1,196 @@
+// e2e tier: the packaged .vsix installed into a real workbench (code-server 4.100.3 = VS Code 1.100.3), driven by
+// chromium through playwright-core like a person would: open the example notebook, Run All, find the chart's SVG in
+// the output webview, save, reload and find it again; interrupt an endless cell; open scan and cycler files in the
+// custom editor and find their plots. Screenshots go to test-results/. Timings are logged, never asserted tightly.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { installVsix, launchBrowser, startCodeServer } from '../harness/workbench.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const results = path.join(root, 'test-results');
+fs.mkdirSync(results, { recursive: true });
+const summaryFile = path.join(root, 'out/e2e-summary.json');
+let passed = 0;
+let failed = 0;
+const timings = {};
+function check(name, ok, detail = '') {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} - ${name}${detail ? ' ' + detail : ''}`);
+}
+function finish() {
+  fs.mkdirSync(path.dirname(summaryFile), { recursive: true });
+  fs.writeFileSync(summaryFile, JSON.stringify({ passed, failed, timings }));
+  fs.writeFileSync(path.join(results, 'e2e-timings.json'), JSON.stringify(timings, null, 1));
+  console.log(`# timings (ms): ${JSON.stringify(timings)}`);
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+// 1. Package exactly what users install.
+const pack = spawnSync(process.execPath, [path.join(root, 'scripts/package.mjs')], { stdio: 'inherit', cwd: root });
+check('the extension packages into a .vsix under 5 MB', pack.status === 0);
+if (pack.status !== 0) finish();
+const vsix = path.join(root, 'operando-xrd.vsix');
+const vsixMb = fs.statSync(vsix).size / 1e6;
+timings.vsixMegabytes = Number(vsixMb.toFixed(2));
+check('the .vsix is under 5 MB', vsixMb < 5, `${vsixMb.toFixed(2)} MB`);
+
+const state = fs.mkdtempSync(path.join(os.tmpdir(), 'operando-xrd-e2e-'));
+const workspace = path.join(state, 'workspace');
+fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
+fs.cpSync(path.join(root, 'test/e2e/workspace'), workspace, { recursive: true });
+fs.mkdirSync(path.join(state, 'user-data/User'), { recursive: true });
+fs.writeFileSync(
+  path.join(state, 'user-data/User/settings.json'),
+  JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'update.mode': 'none',
+    'telemetry.telemetryLevel': 'off',
+    'security.workspace.trust.enabled': false,
+    'git.enabled': false,
+    'files.autoSave': 'off',
+    // .xy is ambiguous, so our viewer is an 'option' editor; a user picks it once like this.
+    'workbench.editorAssociations': { '*.xy': 'operandoXrd.scanViewerOptional' },
+  }),
+);
+fs.writeFileSync(path.join(state, 'config.yaml'), '');
+installVsix(state, vsix);
+const server = await startCodeServer({ stateDir: state });
+const browser = await launchBrowser(path.join(state, 'chromium'));
+const page = browser.pages()[0] ?? (await browser.newPage());
+const consoleLines = [];
+page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
+page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+
+async function until(what, fn, timeoutMs = 60000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(200);
+  }
+}
+async function inFrames(selector) {
+  for (const f of page.frames()) {
+    try {
+      const h = await f.$(selector);
+      if (h) return { frame: f, handle: h };
+    } catch {
+      /* frame detached */
+    }
+  }
+  return undefined;
+}
+async function quickOpen(name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+}
+async function closeAllEditors() {
+  await page.keyboard.press('Escape');
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 880 } }).catch(() => {});
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+W');
+  await page.waitForTimeout(500);
+}
+async function openWorkbench() {
+  await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  await page.waitForTimeout(1500);
+}
+async function countChartMarks(selector) {
+  const found = await inFrames(`${selector} svg`);
+  if (!found) return 0;
+  return found.frame.$$eval(`${selector} svg path, ${selector} svg line, ${selector} svg rect`, (els) => els.length);
+}
+
+try {
+  const t0 = Date.now();
+  await openWorkbench();
+  timings.workbench = Date.now() - t0;
+
+  // --- notebook: Run All, chart in the output webview ---
+  await quickOpen('quick-look.ipynb');
+  await page.waitForSelector('.notebook-editor .cell-list-container', { timeout: 60000 });
+  const kernelLabel = await until('kernel label', async () => {
+    const t = await page.locator('.notebook-editor .notebook-toolbar-container').innerText();
+    return t.includes('Operando XRD') ? t : undefined;
+  }, 30000).catch(() => '');
+  check('our kernel is selected for the example notebook without a picker', kernelLabel.includes('Operando XRD (TypeScript)'));
+  const tRun = Date.now();
+  await page.locator('.notebook-editor .notebook-toolbar-container .action-item', { hasText: 'Run All' }).first().click();
+  const chart = await until('chart in the notebook output', () => inFrames('.operando-xrd-chart[data-rendered="true"] svg'), 90000).catch(() => undefined);
+  timings.runAllToChart = Date.now() - tRun;
+  const marks = chart ? await countChartMarks('.operando-xrd-chart[data-rendered="true"]') : 0;
+  check('Run All draws the chart through our renderer', chart !== undefined && marks > 0, `${marks} marks`);
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: path.join(results, 'notebook.png') });
+
+  // --- save, reload, outputs still there without re-running ---
+  await page.keyboard.press('Control+S');
+  await page.waitForTimeout(1500);
+  const saved = JSON.parse(fs.readFileSync(path.join(workspace, 'quick-look.ipynb'), 'utf8'));
+  const savedMimes = saved.cells.flatMap((c) => (c.outputs ?? []).flatMap((o) => Object.keys(o.data ?? {})));
+  check('the saved notebook keeps all four chart representations', ['application/vnd.operando-xrd.chart+json', 'application/vnd.vegalite.v5+json', 'image/svg+xml', 'text/plain'].every((m) => savedMimes.includes(m)), JSON.stringify([...new Set(savedMimes)]));
+  await openWorkbench();
+  await quickOpen('quick-look.ipynb');
+  const again = await until('chart after reopening', () => inFrames('.operando-xrd-chart[data-rendered="true"] svg'), 60000).catch(() => undefined);
+  check('reopened notebook shows the saved chart', again !== undefined);
+  await closeAllEditors();
+
+  // --- interrupt an endless cell ---
+  await quickOpen('interrupt.ipynb');
+  await page.waitForSelector('.notebook-editor .cell-list-container', { timeout: 60000 });
+  await page.locator('.notebook-editor .notebook-toolbar-container .action-item', { hasText: 'Run All' }).first().click();
+  const interruptButton = page.locator('.notebook-editor .notebook-toolbar-container .action-item', { hasText: 'Interrupt' }).first();
+  await interruptButton.waitFor({ timeout: 30000 });
+  await page.waitForTimeout(1000);
+  const tInt = Date.now();
+  await interruptButton.click();
+  const stopped = await until('Run All to come back', async () => (await page.locator('.notebook-editor .notebook-toolbar-container .action-item', { hasText: 'Run All' }).count()) > 0, 10000).catch(() => false);
+  timings.interruptToIdle = Date.now() - tInt;
+  check('Interrupt stops an endless cell (goal 1 s, bound 10 s)', stopped && timings.interruptToIdle < 10000, `${timings.interruptToIdle} ms`);
+  await page.screenshot({ path: path.join(results, 'interrupt.png') });
+  await closeAllEditors();
+
+  // --- custom editor: diffraction ---
+  const tOpen = Date.now();
+  await quickOpen('pattern.xy');
+  const plot = await until('plot in the custom editor', () => inFrames('#plot[data-rendered="true"] svg'), 60000).catch(() => undefined);
+  timings.customEditorFirstPaint = Date.now() - tOpen;
+  check('the custom editor draws the .xy pattern', plot !== undefined && (await countChartMarks('#plot')) > 0, `${timings.customEditorFirstPaint} ms`);
+  const meta = await inFrames('.meta table');
+  const metaText = meta ? await meta.handle.innerText() : '';
+  check('the custom editor shows the metadata table', /points/.test(metaText) && /7001/.test(metaText));
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: path.join(results, 'custom-editor.png') });
+  await closeAllEditors();
+
+  // --- custom editor: cycler file ---
+  await quickOpen('cycler.mpt');
+  const echem = await until('cycler plot', () => inFrames('#plot[data-rendered="true"] svg'), 60000).catch(() => undefined);
+  check('the custom editor draws the cycler file', echem !== undefined);
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: path.join(results, 'custom-editor-cycler.png') });
+} catch (e) {
+  check('e2e run', false, String(e?.stack ?? e));
+  await page.screenshot({ path: path.join(results, 'failure.png') }).catch(() => {});
+} finally {
+  fs.writeFileSync(path.join(results, 'e2e-console.log'), consoleLines.join('\n'));
+  await browser.close().catch(() => {});
+  server.stop();
+  finish();
+}
