@@ -160,7 +160,7 @@ function axisTitle(axis: string): string {
 
 function metadataRows(msg: Extract<ToEditor, { type: 'diffraction' }>, scan: ScanView): [string, string][] {
   const rows: [string, string][] = [['format', msg.format], ['points', String(scan.x.length)], ['axis', axisTitle(scan.axis)], ['intensity', scan.intensityKind]];
-  for (const w of scan.wavelengths) rows.push([`λ ${w.label ?? ''}`.trim(), `${w.angstrom} Å × ${w.ratio} (${w.source})`]);
+  for (const w of scan.wavelengths) rows.push([w.label && w.label !== 'λ' ? `λ (${w.label})` : 'λ', `${w.angstrom} Å × ${w.ratio} (${w.source})`]);
   if (!scan.wavelengths.length) rows.push(['λ', 'not in the file: enter one to convert axes and fit']);
   if (scan.startTime) rows.push(['start', scan.startTime]);
   for (const [k, v] of Object.entries({ ...msg.metadata, ...scan.metadata })) rows.push([k, v]);

@@ -91,7 +91,19 @@ async function inFrames(selector) {
   }
   return undefined;
 }
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill('>' + title);
+  const exact = new RegExp('^' + title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$');
+  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) });
+  await row.first().waitFor({ timeout: 15000 });
+  await row.first().click();
+}
 async function quickOpen(name) {
+  // Focus the workbench first: after a reload the keyboard may still be nowhere.
+  await page.locator('.monaco-workbench .part.statusbar').click().catch(() => {});
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 15000 });
@@ -101,9 +113,10 @@ async function quickOpen(name) {
 }
 async function closeAllEditors() {
   await page.keyboard.press('Escape');
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 880 } }).catch(() => {});
-  await page.keyboard.press('Control+K');
-  await page.keyboard.press('Control+W');
+  await runCommand('View: Close All Editors');
+  // A dirty editor asks whether to save: the examples are copies, but keep them as they are.
+  const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" });
+  if (await dontSave.first().isVisible({ timeout: 1500 }).catch(() => false)) await dontSave.first().click();
   await page.waitForTimeout(500);
 }
 async function openWorkbench() {
@@ -140,8 +153,8 @@ try {
   await page.screenshot({ path: path.join(results, 'notebook.png') });
 
   // --- save, reload, outputs still there without re-running ---
-  await page.keyboard.press('Control+S');
-  await page.waitForTimeout(1500);
+  await runCommand('File: Save');
+  await until('notebook saved', async () => fs.readFileSync(path.join(workspace, 'quick-look.ipynb'), 'utf8').includes('image/svg+xml'), 15000).catch(() => false);
   const saved = JSON.parse(fs.readFileSync(path.join(workspace, 'quick-look.ipynb'), 'utf8'));
   const savedMimes = saved.cells.flatMap((c) => (c.outputs ?? []).flatMap((o) => Object.keys(o.data ?? {})));
   check('the saved notebook keeps all four chart representations', ['application/vnd.operando-xrd.chart+json', 'application/vnd.vegalite.v5+json', 'image/svg+xml', 'text/plain'].every((m) => savedMimes.includes(m)), JSON.stringify([...new Set(savedMimes)]));

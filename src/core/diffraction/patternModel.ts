@@ -1,0 +1,861 @@
+/**
+ * The whole-pattern model shared by Le Bail and Pawley fits: phases → reflections → peaks (one per reflection and
+ * emission line) → TCH pseudo-Voigt profiles with hkl-dependent strain, FCJ asymmetry and geometric shifts,
+ * on a Chebyshev background. Parameters live in one flat vector (`full`); the refined subset maps into the
+ * least-squares θ. The analytic Jacobian covers every parameter except the two FCJ ratios (finite differences).
+ *
+ * Peak position:  2θ_pk = 2θ_B(λ_j, d_hkl) + zero − 2 s cosθ/R − (1/μ) sin2θ/(2R) + (dx sin2θ − dy cos2θ)/R
+ *   (Bragg–Brentano displacement and transparency, Debye–Scherrer capillary offsets; science.md §1, rad → deg).
+ * Widths (TCH 1987; strain per reflection, science.md §4):
+ *   H_G² = U tan²θ + V tanθ + W + P/cos²θ + ((1 − ζ) Γ_hkl)²,  H_L = X/cosθ + Y tanθ + ζ Γ_hkl,  Γ_hkl = 2 ε_hkl tanθ.
+ */
+import { type Cell, inverseDSquared, reciprocalMetricTensor } from './cell.ts';
+import { FOUR_LN2, GAUSS_NORM, LORENTZ_NORM, fcjWeights, newTchWidths, tchWidths } from './profiles.ts';
+import { type Phase, cellFromFree, freeCellParameters } from './phases.ts';
+import { type Reflection, explicitReflections, generateReflections } from './reflections.ts';
+import { type CrystalSystem, type SpaceGroup, spaceGroup } from './spaceGroups.ts';
+import { type StrainModel, SQRT_8LN2 } from './strain.ts';
+import { chebyshevBasis } from './background.ts';
+
+const DEG = Math.PI / 180;
+const RAD = 180 / Math.PI;
+
+/** One emission line: wavelength (Å) and intensity relative to the main line. */
+export interface EmissionLine {
+  readonly wavelengthAngstrom: number;
+  readonly ratio: number;
+}
+
+/**
+ * Instrumental profile and geometry. Gaussian FWHM² terms in deg², Lorentzian terms in deg (TCH; X multiplies
+ * 1/cosθ, Y multiplies tanθ — convert from FullProf/GSAS-II at import). FCJ ratios S/L and H/L are dimensionless.
+ */
+export interface InstrumentProfile {
+  readonly U: number;
+  readonly V: number;
+  readonly W: number;
+  readonly P: number;
+  readonly X: number;
+  readonly Y: number;
+  readonly sOverL: number;
+  readonly hOverL: number;
+  readonly zeroDeg: number;
+  /** Bragg–Brentano specimen displacement s (mm, positive towards the tube side's focusing circle centre). */
+  readonly displacementMm: number;
+  /** Bragg–Brentano transparency: penetration depth 1/μ (mm). */
+  readonly transparencyMm: number;
+  /** Debye–Scherrer capillary offsets along and across the beam (mm). */
+  readonly capillaryOffsetXMm: number;
+  readonly capillaryOffsetYMm: number;
+  /** Goniometer radius R (mm) used by the geometric shift terms. */
+  readonly goniometerRadiusMm: number;
+}
+
+/** Defaults for every instrument parameter (the one place they are written). */
+export const INSTRUMENT_DEFAULTS: InstrumentProfile = {
+  U: 0,
+  V: 0,
+  W: 0.0025,
+  P: 0,
+  X: 0.01,
+  Y: 0,
+  sOverL: 0,
+  hOverL: 0,
+  zeroDeg: 0,
+  displacementMm: 0,
+  transparencyMm: 0,
+  capillaryOffsetXMm: 0,
+  capillaryOffsetYMm: 0,
+  goniometerRadiusMm: 240,
+};
+
+/** Which parameter groups the least squares refines. */
+export interface RefineFlags {
+  readonly cell: boolean;
+  readonly zero: boolean;
+  readonly displacement: boolean;
+  readonly transparency: boolean;
+  readonly capillaryOffsets: boolean;
+  readonly U: boolean;
+  readonly V: boolean;
+  readonly W: boolean;
+  readonly P: boolean;
+  readonly X: boolean;
+  readonly Y: boolean;
+  readonly asymmetry: boolean;
+  readonly strain: boolean;
+  /** The Lorentzian share ζ of the strain broadening. */
+  readonly zeta: boolean;
+  readonly background: boolean;
+}
+
+/** Default refinement: cell, zero, W, X, strain, ζ and background; the rest is held at the instrument values. */
+export const REFINE_DEFAULTS: RefineFlags = {
+  cell: true,
+  zero: true,
+  displacement: false,
+  transparency: false,
+  capillaryOffsets: false,
+  U: false,
+  V: false,
+  W: true,
+  P: false,
+  X: true,
+  Y: false,
+  asymmetry: false,
+  strain: true,
+  zeta: true,
+  background: true,
+};
+
+/** Per-phase sample broadening: strain model, its start values and ζ. ε are FWHMs of Δd/d. */
+export interface PhaseStrain {
+  readonly model: StrainModel;
+  readonly iso: number;
+  readonly e001: number;
+  /** Stephens −3m coefficients S400, S004, S202, S301 (Å⁻⁴). */
+  readonly stephens: readonly [number, number, number, number];
+  readonly zeta: number;
+}
+
+/** A parameter of the full vector. */
+export interface ParameterDef {
+  readonly name: string;
+  value: number;
+  readonly lower: number;
+  readonly upper: number;
+  refine: boolean;
+}
+
+/** Compiled per-phase data. */
+export interface ModelPhase {
+  readonly phase: Phase;
+  readonly group: SpaceGroup;
+  readonly system: CrystalSystem;
+  readonly cellNames: readonly string[];
+  readonly reflections: Reflection[];
+  readonly h: Int32Array;
+  readonly k: Int32Array;
+  readonly l: Int32Array;
+  readonly multiplicity: Int32Array;
+  /** Le Bail / Pawley intensities (area in counts·deg, per reflection, summed over equivalents): a view of `full`. */
+  readonly intensity: Float64Array;
+  /** Full-vector index of the first intensity. */
+  readonly intensityIndex: number;
+  readonly strainModel: StrainModel;
+  /** Indices into the full vector. */
+  readonly cellIndex: Int32Array;
+  readonly strainIndex: Int32Array;
+  readonly zetaIndex: number;
+  /** First peak of this phase in the peak arrays. */
+  readonly firstPeak: number;
+}
+
+const MAX_NODES = 24;
+/** Maximum number of (parameter, dPos, dH_G, dH_L) entries per peak. */
+const MAX_ENTRIES = 24;
+
+/** The compiled model. Built by `createPatternModel`; all work buffers are allocated once. */
+export interface PatternModel {
+  readonly x: Float64Array;
+  readonly lines: readonly EmissionLine[];
+  readonly phases: readonly ModelPhase[];
+  readonly params: ParameterDef[];
+  readonly full: Float64Array;
+  /** θ index → full index. */
+  free: Int32Array;
+  readonly backgroundIndex: number;
+  readonly backgroundTerms: number;
+  readonly basis: Float64Array;
+  readonly peakCount: number;
+  /** Per peak: phase, reflection, line. */
+  readonly peakPhase: Int32Array;
+  readonly peakReflection: Int32Array;
+  readonly peakLine: Int32Array;
+  readonly peakPos: Float64Array;
+  readonly peakFwhm: Float64Array;
+  readonly peakEta: Float64Array;
+  readonly peakGauss: Float64Array;
+  readonly peakLorentz: Float64Array;
+  readonly peakLo: Int32Array;
+  readonly peakHi: Int32Array;
+  /** Window half-width in FWHM. */
+  readonly windowFwhm: number;
+  readonly fcjNodes: number;
+  /** Goniometer radius R (mm) of the geometric shift terms. */
+  readonly radiusMm: number;
+  /** Scratch. */
+  readonly work: {
+    readonly nodeOffset: Float64Array;
+    readonly nodeWeight: Float64Array;
+    readonly nodeCount: Int32Array;
+    readonly dH: Float64Array;
+    readonly entryIndex: Int32Array;
+    readonly entryPos: Float64Array;
+    readonly entryGauss: Float64Array;
+    readonly entryLorentz: Float64Array;
+    readonly entryCount: Int32Array;
+    readonly gStar: Float64Array;
+    readonly gStarStep: Float64Array;
+    readonly dInvD2: Float64Array;
+    readonly fdModel: Float64Array;
+    readonly fullToFree: Int32Array;
+    readonly tch: ReturnType<typeof newTchWidths>;
+    readonly cellScratch: Float64Array;
+    readonly dEps: Float64Array;
+  };
+}
+
+/** Options to compile a model. */
+export interface PatternModelSpec {
+  readonly x: Float64Array;
+  readonly lines: readonly EmissionLine[];
+  readonly phases: readonly Phase[];
+  readonly strain: readonly PhaseStrain[];
+  readonly instrument: InstrumentProfile;
+  readonly refine: RefineFlags;
+  readonly backgroundTerms: number;
+  readonly windowFwhm: number;
+  readonly fcjNodes: number;
+  /** Pawley: intensities are least-squares parameters. */
+  readonly intensitiesRefined?: boolean;
+  /** 2θ interval mapped to [−1, 1] by the Chebyshev background; default [x₀, x_last]. */
+  readonly backgroundRangeDeg?: readonly [number, number];
+}
+
+/** Names of the global parameters in the full vector, in order. */
+export const GLOBAL_PARAMETERS = [
+  'zeroDeg',
+  'displacementMm',
+  'transparencyMm',
+  'capillaryOffsetXMm',
+  'capillaryOffsetYMm',
+  'U',
+  'V',
+  'W',
+  'P',
+  'X',
+  'Y',
+  'sOverL',
+  'hOverL',
+  'extraGaussDeg',
+] as const;
+const G_ZERO = 0;
+const G_DISP = 1;
+const G_TRANS = 2;
+const G_DSX = 3;
+const G_DSY = 4;
+const G_U = 5;
+const G_V = 6;
+const G_W = 7;
+const G_P = 8;
+const G_X = 9;
+const G_Y = 10;
+const G_SL = 11;
+const G_HL = 12;
+const G_EXTRA = 13;
+
+/** Compile phases, lines and instrument into a model on the points `x` (2θ deg, ascending). */
+export function createPatternModel(spec: PatternModelSpec): PatternModel {
+  const { x, lines, instrument, refine } = spec;
+  const n = x.length;
+  if (n < 2) throw new RangeError('createPatternModel: need at least two points');
+  const params: ParameterDef[] = [];
+  const add = (name: string, value: number, refineIt: boolean, lower = -Infinity, upper = Infinity): number => {
+    params.push({ name, value, lower, upper, refine: refineIt });
+    return params.length - 1;
+  };
+  const inf = Infinity;
+  add('zeroDeg', instrument.zeroDeg, refine.zero, -1, 1);
+  add('displacementMm', instrument.displacementMm, refine.displacement, -5, 5);
+  add('transparencyMm', instrument.transparencyMm, refine.transparency, 0, 10);
+  add('capillaryOffsetXMm', instrument.capillaryOffsetXMm, refine.capillaryOffsets, -5, 5);
+  add('capillaryOffsetYMm', instrument.capillaryOffsetYMm, refine.capillaryOffsets, -5, 5);
+  add('U', instrument.U, refine.U, -inf, inf);
+  add('V', instrument.V, refine.V, -inf, inf);
+  add('W', instrument.W, refine.W, 0, inf);
+  add('P', instrument.P, refine.P, 0, inf);
+  add('X', instrument.X, refine.X, 0, inf);
+  add('Y', instrument.Y, refine.Y, 0, inf);
+  add('sOverL', instrument.sOverL, refine.asymmetry, 1e-5, 0.2);
+  add('hOverL', instrument.hOverL, refine.asymmetry, 1e-5, 0.2);
+  add('extraGaussDeg', 0, false, 0, inf);
+
+  const xMin = x[0];
+  const xMax = x[n - 1];
+  const lamMin = Math.min(...lines.map((l) => l.wavelengthAngstrom));
+  const lamMax = Math.max(...lines.map((l) => l.wavelengthAngstrom));
+  // Reflections with a line centred inside the range only: an intensity whose peak centre lies outside cannot be
+  // extracted from its tail (the partition becomes a ratio of noise).
+  const ttHi = Math.min(xMax, 179.9);
+  const ttLo = Math.max(xMin, 0.01);
+  const dMin = lamMin / (2 * Math.sin((ttHi * DEG) / 2));
+  const dMax = lamMax / (2 * Math.sin((ttLo * DEG) / 2));
+
+  const phases: ModelPhase[] = [];
+  let peakCount = 0;
+  spec.phases.forEach((phase, pi) => {
+    const group = spaceGroup(phase.spaceGroup);
+    const system = group.system;
+    const cellNames = freeCellParameters(system);
+    const reflections = mergeEqualSpacings(
+      system,
+      phase.hkl
+        ? explicitReflections(phase.cell, phase.hkl).filter((r) => r.dAngstrom >= dMin && r.dAngstrom <= dMax)
+        : generateReflections(phase.cell, group, dMin, dMax),
+    );
+    const cellIndex = Int32Array.from(
+      cellNames.map((nm) => {
+        const v = phase.cell[nm];
+        const isAngle = nm.endsWith('Deg');
+        return add(`${phase.name}.${nm}`, v, refine.cell, isAngle ? v - 30 : v * 0.8, isAngle ? v + 30 : v * 1.2);
+      }),
+    );
+    const st = spec.strain[pi];
+    const strainNames =
+      st.model === 'iso' ? ['iso'] : st.model === 'uniaxial001' ? ['iso', 'e001'] : st.model === 'stephens' ? ['S400', 'S004', 'S202', 'S301'] : [];
+    const strainIndex = Int32Array.from(
+      strainNames.map((nm, j) => {
+        const v = st.model === 'stephens' ? st.stephens[j] : nm === 'iso' ? st.iso : st.e001;
+        // ε_001 enters squared: leave it unbounded so that it can pass through 0 (a bound at 0 has zero gradient
+        // there and would trap it); its sign is meaningless and results report |ε_001|.
+        const lower = st.model === 'stephens' ? (nm === 'S301' ? -inf : 0) : nm === 'e001' ? -inf : 0;
+        return add(`${phase.name}.strain.${nm}`, v, refine.strain, lower, inf);
+      }),
+    );
+    const zetaIndex = add(`${phase.name}.zeta`, st.zeta, refine.zeta && st.model !== 'none', 0, 1);
+    const nr = reflections.length;
+    // Intensities live in the full vector too (a view below), refined only by Pawley fits.
+    const intensityIndex = params.length;
+    for (const r of reflections) add(`${phase.name}.I.${r.h},${r.k},${r.l}`, 0, spec.intensitiesRefined === true, 0, inf);
+    const mp: ModelPhase = {
+      phase,
+      group,
+      system,
+      cellNames,
+      reflections,
+      h: Int32Array.from(reflections.map((r) => r.h)),
+      k: Int32Array.from(reflections.map((r) => r.k)),
+      l: Int32Array.from(reflections.map((r) => r.l)),
+      multiplicity: Int32Array.from(reflections.map((r) => r.multiplicity)),
+      intensity: new Float64Array(0),
+      intensityIndex,
+      strainModel: st.model,
+      cellIndex,
+      strainIndex,
+      zetaIndex,
+      firstPeak: peakCount,
+    };
+    peakCount += nr * lines.length;
+    phases.push(mp);
+  });
+  const backgroundIndex = params.length;
+  for (let m = 0; m < spec.backgroundTerms; m++) add(`background.${m}`, 0, refine.background);
+
+  const full = Float64Array.from(params.map((p) => p.value));
+  for (const mp of phases) {
+    (mp as { intensity: Float64Array }).intensity = full.subarray(mp.intensityIndex, mp.intensityIndex + mp.reflections.length);
+  }
+  const peakPhase = new Int32Array(peakCount);
+  const peakReflection = new Int32Array(peakCount);
+  const peakLine = new Int32Array(peakCount);
+  for (let pi = 0, pk = 0; pi < phases.length; pi++) {
+    for (let r = 0; r < phases[pi].reflections.length; r++) {
+      for (let j = 0; j < lines.length; j++, pk++) {
+        peakPhase[pk] = pi;
+        peakReflection[pk] = r;
+        peakLine[pk] = j;
+      }
+    }
+  }
+  const model: PatternModel = {
+    x,
+    lines,
+    phases,
+    params,
+    full,
+    free: new Int32Array(0),
+    backgroundIndex,
+    backgroundTerms: spec.backgroundTerms,
+    basis: chebyshevBasis(x, spec.backgroundTerms, ...(spec.backgroundRangeDeg ?? [xMin, xMax])),
+    peakCount,
+    peakPhase,
+    peakReflection,
+    peakLine,
+    peakPos: new Float64Array(peakCount),
+    peakFwhm: new Float64Array(peakCount),
+    peakEta: new Float64Array(peakCount),
+    peakGauss: new Float64Array(peakCount),
+    peakLorentz: new Float64Array(peakCount),
+    peakLo: new Int32Array(peakCount),
+    peakHi: new Int32Array(peakCount),
+    windowFwhm: spec.windowFwhm,
+    radiusMm: instrument.goniometerRadiusMm,
+    fcjNodes: Math.min(spec.fcjNodes, MAX_NODES / 2),
+    work: {
+      nodeOffset: new Float64Array(peakCount * MAX_NODES),
+      nodeWeight: new Float64Array(peakCount * MAX_NODES),
+      nodeCount: new Int32Array(peakCount),
+      dH: new Float64Array(peakCount * 4),
+      entryIndex: new Int32Array(peakCount * MAX_ENTRIES),
+      entryPos: new Float64Array(peakCount * MAX_ENTRIES),
+      entryGauss: new Float64Array(peakCount * MAX_ENTRIES),
+      entryLorentz: new Float64Array(peakCount * MAX_ENTRIES),
+      entryCount: new Int32Array(peakCount),
+      gStar: new Float64Array(9),
+      gStarStep: new Float64Array(9 * 6),
+      dInvD2: new Float64Array(6),
+      fdModel: new Float64Array(n),
+      fullToFree: new Int32Array(params.length),
+      tch: newTchWidths(),
+      cellScratch: new Float64Array(6),
+      dEps: new Float64Array(4),
+    },
+  };
+  updateFree(model);
+  return model;
+}
+
+/**
+ * Merge reflections whose d is equal for every cell of the system (e.g. cubic 333/511, hexagonal pairs with equal
+ * h² + hk + k² and l²): their intensities cannot be separated, so one entry carries the sum (multiplicities add).
+ */
+export function mergeEqualSpacings(system: CrystalSystem, reflections: readonly Reflection[]): Reflection[] {
+  const key = (r: Reflection): string => {
+    const { h, k, l } = r;
+    switch (system) {
+      case 'cubic':
+        return `${h * h + k * k + l * l}`;
+      case 'hexagonal':
+        return `${h * h + h * k + k * k},${l * l}`;
+      case 'tetragonal':
+        return `${h * h + k * k},${l * l}`;
+      case 'orthorhombic':
+        return `${h * h},${k * k},${l * l}`;
+      case 'monoclinic':
+        return `${h * h},${k * k},${l * l},${h * l}`;
+      default:
+        return `${h},${k},${l}`;
+    }
+  };
+  const byKey = new Map<string, Reflection>();
+  const out: Reflection[] = [];
+  for (const r of reflections) {
+    const k = key(r);
+    const prev = byKey.get(k);
+    if (prev) {
+      const merged = { ...prev, multiplicity: prev.multiplicity + r.multiplicity };
+      byKey.set(k, merged);
+      out[out.indexOf(prev)] = merged;
+    } else {
+      byKey.set(k, r);
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+/** Recompute the θ ↔ full mapping after changing `refine` flags. */
+export function updateFree(model: PatternModel): void {
+  const idx: number[] = [];
+  model.params.forEach((p, i) => {
+    if (p.refine) idx.push(i);
+  });
+  model.free = Int32Array.from(idx);
+  model.work.fullToFree.fill(-1);
+  idx.forEach((fi, t) => (model.work.fullToFree[fi] = t));
+}
+
+/** θ from the full vector. */
+export function packFree(model: PatternModel, theta: Float64Array = new Float64Array(model.free.length)): Float64Array {
+  for (let t = 0; t < model.free.length; t++) theta[t] = model.full[model.free[t]];
+  return theta;
+}
+
+/** Write θ into the full vector. */
+export function unpackFree(model: PatternModel, theta: Float64Array): void {
+  for (let t = 0; t < model.free.length; t++) model.full[model.free[t]] = theta[t];
+}
+
+/** The cell of phase `pi` at the current full vector. */
+export function phaseCell(model: PatternModel, pi: number): Cell {
+  const mp = model.phases[pi];
+  const v = model.work.cellScratch;
+  for (let j = 0; j < mp.cellIndex.length; j++) v[j] = model.full[mp.cellIndex[j]];
+  return cellFromFree(mp.system, v);
+}
+
+function lowerBound(x: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Positions, widths and (optionally) the per-peak derivative entries from the full vector.
+ * Cell derivatives of 1/d² come from relative-step differences of G* per free cell parameter (per phase, not per
+ * point), then chain through 2θ = 2 asin(λ√(1/d²)/2).
+ */
+export function computePeaks(model: PatternModel, withDerivatives: boolean): void {
+  const { full, lines, work } = model;
+  const fullToFree = work.fullToFree;
+  const zero = full[G_ZERO];
+  const R = model.radiusMm;
+  const disp = full[G_DISP];
+  const trans = full[G_TRANS];
+  const dsx = full[G_DSX];
+  const dsy = full[G_DSY];
+  const U = full[G_U];
+  const V = full[G_V];
+  const W = full[G_W];
+  const P = full[G_P];
+  const X = full[G_X];
+  const Y = full[G_Y];
+  const sl = full[G_SL];
+  const hl = full[G_HL];
+  const extra = full[G_EXTRA];
+  const tch = work.tch;
+  const x = model.x;
+  const xLo = x[0];
+  const xHi = x[x.length - 1];
+  for (let pi = 0; pi < model.phases.length; pi++) {
+    const mp = model.phases[pi];
+    const nc = mp.cellIndex.length;
+    const cellVals = work.cellScratch;
+    for (let j = 0; j < nc; j++) cellVals[j] = full[mp.cellIndex[j]];
+    reciprocalMetricTensor(cellFromFree(mp.system, cellVals), work.gStar);
+    if (withDerivatives) {
+      for (let j = 0; j < nc; j++) {
+        if (fullToFree[mp.cellIndex[j]] < 0) continue;
+        const v0 = cellVals[j];
+        const step = 1e-6 * Math.max(Math.abs(v0), 1);
+        cellVals[j] = v0 + step;
+        const gs = work.gStarStep.subarray(9 * j, 9 * j + 9);
+        reciprocalMetricTensor(cellFromFree(mp.system, cellVals), gs);
+        for (let e = 0; e < 9; e++) gs[e] = (gs[e] - work.gStar[e]) / step;
+        cellVals[j] = v0;
+      }
+    }
+    const gs = work.gStar;
+    const cStarLen = Math.sqrt(gs[8]);
+    let eIso = 0;
+    let e001 = 0;
+    let s400 = 0;
+    let s004 = 0;
+    let s202 = 0;
+    let s301 = 0;
+    if (mp.strainModel === 'iso' || mp.strainModel === 'uniaxial001') eIso = full[mp.strainIndex[0]];
+    if (mp.strainModel === 'uniaxial001') e001 = full[mp.strainIndex[1]];
+    if (mp.strainModel === 'stephens') {
+      s400 = full[mp.strainIndex[0]];
+      s004 = full[mp.strainIndex[1]];
+      s202 = full[mp.strainIndex[2]];
+      s301 = full[mp.strainIndex[3]];
+    }
+    const zeta = mp.strainModel === 'none' ? 0 : full[mp.zetaIndex];
+    const nr = mp.reflections.length;
+    for (let r = 0; r < nr; r++) {
+      const h = mp.h[r];
+      const k = mp.k[r];
+      const l = mp.l[r];
+      const q2 = inverseDSquared(gs, h, k, l);
+      const d = 1 / Math.sqrt(q2);
+      // Strain FWHM ε_hkl and its derivatives with respect to the strain parameters (science.md §4).
+      let eps = 0;
+      let dEps0 = 0;
+      let dEps1 = 0;
+      let dEps2 = 0;
+      let dEps3 = 0;
+      if (mp.strainModel === 'iso') {
+        eps = eIso;
+        dEps0 = 1;
+      } else if (mp.strainModel === 'uniaxial001') {
+        // cos φ between g and c*: (g·c*)/(|g||c*|) = (h G*13 + k G*23 + l G*33)·d/√G*33 (= l d/c on hexagonal axes).
+        const cosPhi = ((h * gs[2] + k * gs[5] + l * gs[8]) * d) / cStarLen;
+        const c4 = cosPhi * cosPhi * cosPhi * cosPhi;
+        eps = Math.sqrt(eIso * eIso + e001 * e001 * c4);
+        if (eps > 1e-12) {
+          dEps0 = eIso / eps;
+          dEps1 = (e001 * c4) / eps;
+        } else {
+          dEps0 = 1;
+          dEps1 = cosPhi * cosPhi;
+        }
+      } else if (mp.strainModel === 'stephens') {
+        const a = h * h + h * k + k * k;
+        const b = 2 * h * h * h + 3 * h * h * k - 3 * h * k * k - 2 * k * k * k;
+        const l2 = l * l;
+        const variance = s400 * a * a + s004 * l2 * l2 + s202 * a * l2 + s301 * b * l;
+        const scale = (SQRT_8LN2 * d * d) / 2;
+        if (variance > 0) {
+          const sd = Math.sqrt(variance);
+          eps = scale * sd;
+          const f = scale / (2 * sd);
+          dEps0 = f * a * a;
+          dEps1 = f * l2 * l2;
+          dEps2 = f * a * l2;
+          dEps3 = f * b * l;
+        }
+      }
+      for (let j = 0; j < lines.length; j++) {
+        const pk = mp.firstPeak + r * lines.length + j;
+        const lam = lines[j].wavelengthAngstrom;
+        const s = (lam * Math.sqrt(q2)) / 2;
+        if (!(s < 1)) {
+          model.peakPos[pk] = Number.NaN;
+          model.peakLo[pk] = 0;
+          model.peakHi[pk] = 0;
+          continue;
+        }
+        const th = Math.asin(s);
+        const twoThB = 2 * th * RAD;
+        const cosT = Math.cos(th);
+        const tanT = s / cosT;
+        const sin2T = Math.sin(2 * th);
+        const cos2T = Math.cos(2 * th);
+        const pos =
+          twoThB + zero + ((-2 * disp * cosT - (trans * sin2T) / 2 + dsx * sin2T - dsy * cos2T) / R) * RAD;
+        // Widths.
+        const gamma = 2 * eps * tanT * RAD;
+        const hg2raw = U * tanT * tanT + V * tanT + W + P / (cosT * cosT) + extra * extra;
+        const sg = (1 - zeta) * gamma;
+        const hg2 = Math.max(hg2raw + sg * sg, 1e-12);
+        const hgw = Math.sqrt(hg2);
+        const hlw = Math.max(X / cosT + Y * tanT + zeta * gamma, 0);
+        tchWidths(hgw, hlw, tch);
+        model.peakPos[pk] = pos;
+        model.peakFwhm[pk] = tch.fwhm;
+        model.peakEta[pk] = tch.eta;
+        model.peakGauss[pk] = hgw;
+        model.peakLorentz[pk] = hlw;
+        const nn = fcjWeights(
+          pos,
+          sl,
+          hl,
+          model.fcjNodes,
+          work.nodeOffset.subarray(pk * MAX_NODES, pk * MAX_NODES + MAX_NODES),
+          work.nodeWeight.subarray(pk * MAX_NODES, pk * MAX_NODES + MAX_NODES),
+        );
+        let minOff = 0;
+        let maxOff = 0;
+        for (let e = 0; e < nn; e++) {
+          const o = work.nodeOffset[pk * MAX_NODES + e];
+          if (o < minOff) minOff = o;
+          if (o > maxOff) maxOff = o;
+        }
+        work.nodeCount[pk] = nn;
+        const half = model.windowFwhm * tch.fwhm;
+        const lo = pos + minOff - half;
+        const hi = pos + maxOff + half;
+        if (hi < xLo || lo > xHi) {
+          model.peakLo[pk] = 0;
+          model.peakHi[pk] = 0;
+        } else {
+          model.peakLo[pk] = lowerBound(x, lo);
+          model.peakHi[pk] = lowerBound(x, hi);
+        }
+        work.dH[pk * 4] = tch.dFwhmDGauss;
+        work.dH[pk * 4 + 1] = tch.dFwhmDLorentz;
+        work.dH[pk * 4 + 2] = tch.dEtaDGauss;
+        work.dH[pk * 4 + 3] = tch.dEtaDLorentz;
+        if (!withDerivatives) continue;
+        // Derivative entries: (θ index, ∂pos, ∂H_G, ∂H_L).
+        const base = pk * MAX_ENTRIES;
+        let ne = 0;
+        // sinθ = λ√(1/d²)/2 → dθ/d(1/d²) = λ / (4 √(1/d²) cosθ); 2θ in degrees doubles it.
+        const dPosDq2 = (lam / (4 * Math.sqrt(q2) * cosT)) * 2 * RAD;
+        for (let j2 = 0; j2 < nc; j2++) {
+          if (fullToFree[mp.cellIndex[j2]] < 0) continue;
+          const dq2 = inverseDSquared(work.gStarStep.subarray(9 * j2, 9 * j2 + 9), h, k, l);
+          ne = pushEntry(work, base, ne, mp.cellIndex[j2], dPosDq2 * dq2, 0, 0);
+        }
+        ne = pushEntry(work, base, ne, G_ZERO, 1, 0, 0);
+        ne = pushEntry(work, base, ne, G_DISP, ((-2 * cosT) / R) * RAD, 0, 0);
+        ne = pushEntry(work, base, ne, G_TRANS, (-sin2T / 2 / R) * RAD, 0, 0);
+        ne = pushEntry(work, base, ne, G_DSX, (sin2T / R) * RAD, 0, 0);
+        ne = pushEntry(work, base, ne, G_DSY, (-cos2T / R) * RAD, 0, 0);
+        const inv2hg = 1 / (2 * hgw);
+        ne = pushEntry(work, base, ne, G_U, 0, tanT * tanT * inv2hg, 0);
+        ne = pushEntry(work, base, ne, G_V, 0, tanT * inv2hg, 0);
+        ne = pushEntry(work, base, ne, G_W, 0, inv2hg, 0);
+        ne = pushEntry(work, base, ne, G_P, 0, inv2hg / (cosT * cosT), 0);
+        ne = pushEntry(work, base, ne, G_X, 0, 0, 1 / cosT);
+        ne = pushEntry(work, base, ne, G_Y, 0, 0, tanT);
+        if (mp.strainModel !== 'none') {
+          // ∂H_G/∂Γ = (1 − ζ)² Γ / H_G, ∂H_L/∂Γ = ζ; ∂Γ/∂ε = 2 tanθ (deg).
+          const dgdG = ((1 - zeta) * (1 - zeta) * gamma) / hgw;
+          const dGde = 2 * tanT * RAD;
+          const dEps = work.dEps;
+          dEps[0] = dEps0;
+          dEps[1] = dEps1;
+          dEps[2] = dEps2;
+          dEps[3] = dEps3;
+          for (let q = 0; q < mp.strainIndex.length; q++) {
+            ne = pushEntry(work, base, ne, mp.strainIndex[q], 0, dgdG * dGde * dEps[q], zeta * dGde * dEps[q]);
+          }
+          ne = pushEntry(work, base, ne, mp.zetaIndex, 0, (-(1 - zeta) * gamma * gamma) / hgw, gamma);
+        }
+        work.entryCount[pk] = ne;
+      }
+    }
+  }
+}
+
+/** Append one derivative entry for peak entries starting at `base`; returns the new count. */
+function pushEntry(
+  work: PatternModel['work'],
+  base: number,
+  ne: number,
+  fullIndex: number,
+  dPos: number,
+  dGauss: number,
+  dLorentz: number,
+): number {
+  const t = work.fullToFree[fullIndex];
+  if (t < 0 || ne >= MAX_ENTRIES) return ne;
+  work.entryIndex[base + ne] = t;
+  work.entryPos[base + ne] = dPos;
+  work.entryGauss[base + ne] = dGauss;
+  work.entryLorentz[base + ne] = dLorentz;
+  return ne + 1;
+}
+
+/**
+ * Sum of peaks into `out` (added to what is there). With `jac` (parameter-major, N points), also accumulates the
+ * analytic derivatives of every peak. Uses positions/widths from the last `computePeaks`.
+ */
+export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Array): void {
+  const x = model.x;
+  const n = x.length;
+  const w = model.work;
+  for (let pk = 0; pk < model.peakCount; pk++) {
+    const lo = model.peakLo[pk];
+    const hi = model.peakHi[pk];
+    if (hi <= lo) continue;
+    const mp = model.phases[model.peakPhase[pk]];
+    const ratio = model.lines[model.peakLine[pk]].ratio;
+    const amp = mp.intensity[model.peakReflection[pk]] * ratio;
+    if (amp === 0 && !jac) continue;
+    const tI = jac ? w.fullToFree[mp.intensityIndex + model.peakReflection[pk]] : -1;
+    const pos = model.peakPos[pk];
+    const H = model.peakFwhm[pk];
+    const eta = model.peakEta[pk];
+    const invH = 1 / H;
+    const gN = GAUSS_NORM * invH;
+    const lN = LORENTZ_NORM * invH;
+    const nn = w.nodeCount[pk];
+    const nodeBase = pk * MAX_NODES;
+    const dHdG = w.dH[pk * 4];
+    const dHdL = w.dH[pk * 4 + 1];
+    const dEdG = w.dH[pk * 4 + 2];
+    const dEdL = w.dH[pk * 4 + 3];
+    const ne = jac ? w.entryCount[pk] : 0;
+    const eBase = pk * MAX_ENTRIES;
+    for (let i = lo; i < hi; i++) {
+      let f = 0;
+      let fx = 0;
+      let fH = 0;
+      let fE = 0;
+      const count = nn > 0 ? nn : 1;
+      for (let e = 0; e < count; e++) {
+        const wt = nn > 0 ? w.nodeWeight[nodeBase + e] : 1;
+        const dx = x[i] - pos - (nn > 0 ? w.nodeOffset[nodeBase + e] : 0);
+        const u = dx * invH;
+        const u2 = u * u;
+        const den = 1 / (1 + 4 * u2);
+        // The Gaussian is below 1e-19 of its peak beyond 4 FWHM: skip the exp there (the Lorentzian tail is not).
+        const g = u2 < 16 ? gN * Math.exp(-FOUR_LN2 * u2) : 0;
+        const lz = lN * den;
+        f += wt * (eta * lz + (1 - eta) * g);
+        if (ne > 0) {
+          // ∂/∂x and ∂/∂H of the unit-area Gaussian and Lorentzian (u = dx/H).
+          fx += wt * (eta * lz * (-8 * u * den * invH) + (1 - eta) * g * (-2 * FOUR_LN2 * u * invH));
+          fH += wt * (eta * lz * invH * (-1 + 8 * u2 * den) + (1 - eta) * g * invH * (-1 + 2 * FOUR_LN2 * u2));
+          fE += wt * (lz - g);
+        }
+      }
+      out[i] += amp * f;
+      if (tI >= 0) jac![tI * n + i] += ratio * f;
+      if (ne > 0) {
+        const dPos = -amp * fx;
+        const dG = amp * (fH * dHdG + fE * dEdG);
+        const dL = amp * (fH * dHdL + fE * dEdL);
+        for (let e = 0; e < ne; e++) {
+          const t = w.entryIndex[eBase + e];
+          jac![t * n + i] += dPos * w.entryPos[eBase + e] + dG * w.entryGauss[eBase + e] + dL * w.entryLorentz[eBase + e];
+        }
+      }
+    }
+  }
+}
+
+function unitPseudoVoigt(u: number, H: number, eta: number): number {
+  const u2 = u * u;
+  return (eta * LORENTZ_NORM) / H / (1 + 4 * u2) + (u2 < 16 ? ((1 - eta) * GAUSS_NORM * Math.exp(-FOUR_LN2 * u2)) / H : 0);
+}
+
+/** Unit-area profile of peak `pk` at `twoThetaDeg` (FCJ nodes included), from the last `computePeaks`. */
+export function peakShape(model: PatternModel, pk: number, twoThetaDeg: number): number {
+  const w = model.work;
+  const H = model.peakFwhm[pk];
+  const eta = model.peakEta[pk];
+  const nn = w.nodeCount[pk];
+  const base = pk * MAX_NODES;
+  const dx0 = twoThetaDeg - model.peakPos[pk];
+  if (nn === 0) return unitPseudoVoigt(dx0 / H, H, eta);
+  let f = 0;
+  for (let e = 0; e < nn; e++) f += w.nodeWeight[base + e] * unitPseudoVoigt((dx0 - w.nodeOffset[base + e]) / H, H, eta);
+  return f;
+}
+
+/** Background Σ c_m T_m into `out` (overwrites). */
+export function writeBackground(model: PatternModel, out: Float64Array): void {
+  const n = model.x.length;
+  out.fill(0);
+  for (let m = 0; m < model.backgroundTerms; m++) {
+    const c = model.full[model.backgroundIndex + m];
+    if (c === 0) continue;
+    const off = m * n;
+    for (let i = 0; i < n; i++) out[i] += c * model.basis[off + i];
+  }
+}
+
+/** f(θ) into `out`. */
+export function evaluateModel(model: PatternModel, theta: Float64Array | undefined, out: Float64Array): void {
+  if (theta) unpackFree(model, theta);
+  computePeaks(model, false);
+  writeBackground(model, out);
+  addPeaks(model, out);
+}
+
+/** Analytic Jacobian (FCJ ratios by forward differences) into `jac` (zero-filled by the caller). */
+export function modelJacobian(model: PatternModel, theta: Float64Array, modelValues: Float64Array, jac: Float64Array): void {
+  unpackFree(model, theta);
+  const n = model.x.length;
+  computePeaks(model, true);
+  const scratch = model.work.fdModel;
+  scratch.fill(0);
+  addPeaks(model, scratch, jac);
+  const fullToFree = model.work.fullToFree;
+  for (let m = 0; m < model.backgroundTerms; m++) {
+    const t = fullToFree[model.backgroundIndex + m];
+    if (t < 0) continue;
+    jac.set(model.basis.subarray(m * n, (m + 1) * n), t * n);
+  }
+  for (const gi of [G_SL, G_HL]) {
+    const t = fullToFree[gi];
+    if (t < 0) continue;
+    const v0 = model.full[gi];
+    const step = 1e-4 * Math.max(Math.abs(v0), 1e-3);
+    model.full[gi] = v0 + step;
+    evaluateModel(model, undefined, scratch);
+    model.full[gi] = v0;
+    for (let i = 0; i < n; i++) jac[t * n + i] = (scratch[i] - modelValues[i]) / step;
+  }
+  computePeaks(model, false);
+}

@@ -1,0 +1,302 @@
+/**
+ * Levenberg–Marquardt least squares with Marquardt scaling and box bounds.
+ *
+ * Method. Each iteration forms A = JᵀWJ and g = JᵀW(y − f) (`normalEquations.ts`) and solves
+ * (A + λ·D)·δ = g by Cholesky, D = diag(A) kept at its running maximum (Marquardt, J. SIAM 1963, 11, 431;
+ * the running maximum as in Moré, LNM 630, 1978, so a parameter's damping never collapses when its column
+ * shrinks). λ follows Nielsen's gain-ratio update (Nielsen, IMM-REP-1999-05): after an accepted step
+ * λ ← λ·max(1/3, 1 − (2ρ − 1)³), after a rejected one λ ← λ·ν, ν ← 2ν. A failed factorisation raises λ.
+ *
+ * Bounds by projection, not by a variable transform: a trial point is clipped into [lower, upper], and a
+ * parameter sitting on a bound whose descent direction points outward is held for that step (projected LM
+ * with an active set, cf. Kanzow, Yamashita & Fukushima, J. Comput. Appl. Math. 2004, 172, 375). A transform
+ * would distort σ; here σ of every parameter, on a bound or not, comes from the curvature JᵀWJ of the
+ * unconstrained model at the final point (the local, two-sided width), and `atBound` flags the parameters
+ * that ended on a bound so a caller can report the σ as one-sided.
+ *
+ * Covariance: (JᵀWJ)⁻¹ · χ²_red (or without the χ²_red factor, see `scaleCovariance`), through a pivoted QR
+ * of W^½J at the final point (`covariance.ts`); no explicit inverse is ever used for a step.
+ *
+ * Never throws on non-convergence: the stop reason says what happened. Throws RangeError only on
+ * inconsistent input (buffer lengths, lower > upper).
+ */
+import { choleskyDecompose, choleskySolve } from '../linalg/cholesky.ts';
+import { covarianceFromJacobian } from './covariance.ts';
+import { createFiniteDifferenceWorkspace, finiteDifferenceJacobian } from './finiteDifferenceJacobian.ts';
+import { normalEquations, weightedChi2 } from './normalEquations.ts';
+import type { LeastSquaresProblem, LmOptions } from './problem.ts';
+import type { FitResult, StopReason } from './types.ts';
+
+/** Options of {@link levenbergMarquardt}: the contract's {@link LmOptions} plus finite-difference controls. */
+export interface LmSolverOptions extends LmOptions {
+  /** Central finite differences (2 model calls per parameter, O(h²) error) instead of forward ones. */
+  readonly centralDifferences: boolean;
+  /**
+   * Typical magnitude of each parameter, used as the finite-difference scale when |θ_p| is smaller (θ_p near 0).
+   * Default: 1e-2·|start_p|, or 1 when the start is 0.
+   */
+  readonly typicalScale?: Float64Array;
+}
+
+/** Result of {@link levenbergMarquardt}: a {@link FitResult} plus diagnostics. */
+export interface LmResult extends FitResult {
+  /** 1 where the parameter ended on a bound (its σ is then the unconstrained, two-sided curvature width). */
+  readonly atBound: Uint8Array;
+  /** Numerical rank of W^½J at the solution; < P means some σ are Infinity (undetermined). */
+  readonly rank: number;
+  /** Number of model evaluations, finite differences included. */
+  readonly evaluations: number;
+}
+
+/**
+ * Defaults, in one place (the docs quote this object):
+ * - `maxIterations` 1000 Jacobian evaluations;
+ * - `chi2Tolerance` 1e-12: stop when an accepted step lowers χ² by a relative 1e-12 or less and the quadratic
+ *   model predicts no more than that;
+ * - `stepTolerance` 1e-10: stop when every |δ_p| ≤ 1e-10·(|θ_p| + 1e-10);
+ * - `gradientTolerance` 1e-10: stop when max_p |g_p| / √(A_pp·χ²) ≤ 1e-10, i.e. the cosine between the residual
+ *   and every free Jacobian column is negligible (Moré's gtol);
+ * - `initialDamping` 1e-3: λ₀, the multiplier of diag(JᵀWJ) (Marquardt scaling makes λ dimensionless);
+ * - `relativeStep` √ε ≈ 1.49e-8 for forward differences (central ones use its 2/3 power ≈ 6.1e-6);
+ * - `scaleCovariance` true; `centralDifferences` false.
+ */
+export const LM_DEFAULTS: LmSolverOptions = {
+  maxIterations: 1000,
+  chi2Tolerance: 1e-12,
+  stepTolerance: 1e-10,
+  gradientTolerance: 1e-10,
+  initialDamping: 1e-3,
+  relativeStep: 1.4901161193847656e-8,
+  scaleCovariance: true,
+  centralDifferences: false,
+};
+
+/** λ beyond which no step can be found: the point is a minimum to working precision. */
+const DAMPING_MAX = 1e300;
+/** λ never underflows to 0 (a zero λ could not grow again after a failed factorisation). */
+const DAMPING_MIN = 1e-20;
+/** Floor of D relative to its largest entry, so a parameter without influence still gets damped. */
+const SCALING_FLOOR = 1e-12;
+
+/**
+ * Minimise χ² = Σ w_i (y_i − f_i(θ))² over θ within optional box bounds.
+ *
+ * @param problem - data, weights, start, bounds, model and optional analytic Jacobian (see `problem.ts`).
+ * @param options - overrides of {@link LM_DEFAULTS}.
+ * @returns values, σ, covariance (row-major P×P), χ², χ²_red = χ²/(N − P) (NaN when N ≤ P), iterations
+ *   (Jacobian evaluations), stop reason and whether it is a convergence.
+ */
+export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partial<LmSolverOptions> = {}): LmResult {
+  const opts: LmSolverOptions = { ...LM_DEFAULTS, ...options };
+  const y = problem.y;
+  const n = y.length;
+  const P = problem.start.length;
+  const weights = problem.weights ?? new Float64Array(n).fill(1);
+  if (weights.length !== n) throw new RangeError('levenbergMarquardt: weights and y differ in length');
+  const lower = problem.lower ?? new Float64Array(P).fill(Number.NEGATIVE_INFINITY);
+  const upper = problem.upper ?? new Float64Array(P).fill(Number.POSITIVE_INFINITY);
+  if (lower.length !== P || upper.length !== P) throw new RangeError('levenbergMarquardt: bounds and start differ in length');
+  for (let p = 0; p < P; p++) {
+    if (!(lower[p] <= upper[p])) throw new RangeError(`levenbergMarquardt: lower > upper for parameter ${p}`);
+  }
+  const typical = new Float64Array(P);
+  for (let p = 0; p < P; p++) {
+    const s = Math.abs(problem.start[p]);
+    typical[p] = opts.typicalScale?.[p] ?? (s > 0 ? 1e-2 * s : 1);
+  }
+
+  // Every buffer of the iteration, allocated once.
+  const theta = new Float64Array(P);
+  const thetaTrial = new Float64Array(P);
+  let f = new Float64Array(n);
+  let fTrial = new Float64Array(n);
+  const residuals = new Float64Array(n);
+  const residualsTrial = new Float64Array(n);
+  const jac = new Float64Array(P * n);
+  const a = new Float64Array(P * P);
+  const g = new Float64Array(P);
+  const d = new Float64Array(P);
+  const m = new Float64Array(P * P);
+  const l = new Float64Array(P * P);
+  const gFree = new Float64Array(P);
+  const deltaFree = new Float64Array(P);
+  const delta = new Float64Array(P);
+  const free = new Int32Array(P);
+  const fdWork = createFiniteDifferenceWorkspace(P, n);
+  let evaluations = 0;
+
+  const jacobianAt = (t: Float64Array, ft: Float64Array): void => {
+    if (problem.jacobian) {
+      jac.fill(0);
+      problem.jacobian(t, ft, jac);
+    } else {
+      finiteDifferenceJacobian(problem, t, ft, lower, upper, typical, opts.relativeStep, opts.centralDifferences, fdWork, jac);
+      evaluations += opts.centralDifferences ? 2 * P : P;
+    }
+  };
+
+  for (let p = 0; p < P; p++) theta[p] = Math.min(upper[p], Math.max(lower[p], problem.start[p]));
+  problem.model(theta, f);
+  evaluations++;
+  let chi2 = weightedChi2(y, f, weights, residuals);
+  let lambda = opts.initialDamping;
+  let nu = 2;
+  let iterations = 0;
+  let stop: StopReason | undefined = Number.isFinite(chi2) ? undefined : 'non-finite';
+
+  while (stop === undefined) {
+    if (iterations >= opts.maxIterations) {
+      stop = 'max-iterations';
+      break;
+    }
+    if (opts.isCancelled?.()) {
+      stop = 'cancelled';
+      break;
+    }
+    if (chi2 === 0) {
+      stop = 'converged-chi2';
+      break;
+    }
+    iterations++;
+    jacobianAt(theta, f);
+    normalEquations(jac, P, n, weights, residuals, a, g);
+
+    let maxDiag = 0;
+    let finite = true;
+    for (let p = 0; p < P; p++) {
+      const app = a[p * P + p];
+      if (!Number.isFinite(app) || !Number.isFinite(g[p])) finite = false;
+      d[p] = app;
+      if (d[p] > maxDiag) maxDiag = d[p];
+    }
+    if (!finite) {
+      stop = 'non-finite';
+      break;
+    }
+    if (maxDiag === 0) {
+      stop = 'singular';
+      break;
+    }
+
+    // Active set: g_p = −½ ∂χ²/∂θ_p, so g_p < 0 at a lower bound (or > 0 at an upper one) pushes outward.
+    let nFree = 0;
+    let gradientMeasure = 0;
+    for (let p = 0; p < P; p++) {
+      const blocked = (theta[p] <= lower[p] && g[p] <= 0) || (theta[p] >= upper[p] && g[p] >= 0);
+      if (blocked) continue;
+      free[nFree++] = p;
+      const app = a[p * P + p];
+      if (app > 0) gradientMeasure = Math.max(gradientMeasure, Math.abs(g[p]) / Math.sqrt(app * chi2));
+    }
+    if (nFree === 0 || gradientMeasure <= opts.gradientTolerance) {
+      stop = 'converged-gradient';
+      break;
+    }
+    const floor = SCALING_FLOOR * maxDiag;
+
+    for (;;) {
+      for (let i = 0; i < nFree; i++) {
+        const pi = free[i];
+        for (let j = 0; j < nFree; j++) m[i * nFree + j] = a[pi * P + free[j]];
+        m[i * nFree + i] += lambda * Math.max(d[pi], floor);
+        gFree[i] = g[pi];
+      }
+      if (!choleskyDecompose(m, nFree, l)) {
+        lambda *= nu;
+        nu *= 2;
+        if (!(lambda <= DAMPING_MAX)) {
+          stop = 'singular';
+          break;
+        }
+        continue;
+      }
+      choleskySolve(l, nFree, gFree, deltaFree);
+      thetaTrial.set(theta);
+      for (let i = 0; i < nFree; i++) {
+        const p = free[i];
+        thetaTrial[p] = Math.min(upper[p], Math.max(lower[p], theta[p] + deltaFree[i]));
+      }
+      let small = true;
+      for (let p = 0; p < P; p++) {
+        delta[p] = thetaTrial[p] - theta[p];
+        if (Math.abs(delta[p]) > opts.stepTolerance * (Math.abs(theta[p]) + opts.stepTolerance)) small = false;
+      }
+      // Predicted decrease of the quadratic model for the step actually taken (after clipping): 2δᵀg − δᵀAδ.
+      let predicted = 0;
+      for (let i = 0; i < nFree; i++) {
+        const pi = free[i];
+        let ad = 0;
+        for (let j = 0; j < nFree; j++) ad += a[pi * P + free[j]] * delta[free[j]];
+        predicted += delta[pi] * (2 * g[pi] - ad);
+      }
+      problem.model(thetaTrial, fTrial);
+      evaluations++;
+      const chi2Trial = weightedChi2(y, fTrial, weights, residualsTrial);
+      if (chi2Trial < chi2) {
+        const actual = chi2 - chi2Trial;
+        const rho = predicted > 0 ? actual / predicted : 0;
+        const relActual = actual / chi2;
+        const relPredicted = predicted / chi2;
+        theta.set(thetaTrial);
+        const swap = f;
+        f = fTrial;
+        fTrial = swap;
+        residuals.set(residualsTrial);
+        chi2 = chi2Trial;
+        const t = 2 * rho - 1;
+        lambda = Math.max(DAMPING_MIN, lambda * Math.max(1 / 3, 1 - t * t * t));
+        nu = 2;
+        if (small) stop = 'converged-step';
+        else if (relActual <= opts.chi2Tolerance && relPredicted <= opts.chi2Tolerance) stop = 'converged-chi2';
+        break;
+      }
+      if (small) {
+        stop = 'converged-step';
+        break;
+      }
+      lambda *= nu;
+      nu *= 2;
+      if (!(lambda <= DAMPING_MAX)) {
+        // No smaller χ² exists within rounding along any damped direction.
+        stop = 'converged-step';
+        break;
+      }
+    }
+  }
+
+  const points = n;
+  const dof = n - P;
+  const chi2red = dof > 0 ? chi2 / dof : Number.NaN;
+  const atBound = new Uint8Array(P);
+  for (let p = 0; p < P; p++) atBound[p] = theta[p] <= lower[p] || theta[p] >= upper[p] ? 1 : 0;
+
+  let covariance: Float64Array;
+  let sigma: Float64Array;
+  let rank = 0;
+  if (stop !== 'non-finite' && Number.isFinite(chi2)) {
+    // The Jacobian in memory belongs to the point before the last accepted step: re-evaluate at the solution.
+    jacobianAt(theta, f);
+    const cov = covarianceFromJacobian(jac, P, n, weights, opts.scaleCovariance ? chi2red : 1);
+    covariance = cov.covariance;
+    sigma = cov.sigma;
+    rank = cov.rank;
+  } else {
+    covariance = new Float64Array(P * P).fill(Number.NaN);
+    sigma = new Float64Array(P).fill(Number.NaN);
+  }
+  const converged = stop === 'converged-chi2' || stop === 'converged-step' || stop === 'converged-gradient';
+  return {
+    values: theta,
+    sigma,
+    covariance,
+    chi2,
+    chi2red,
+    points,
+    iterations,
+    stopReason: stop ?? 'max-iterations',
+    converged,
+    atBound,
+    rank,
+    evaluations,
+  } satisfies LmResult;
+}
