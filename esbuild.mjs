@@ -26,6 +26,8 @@ const shipped = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // tsserver resolves plugins as packages under <extension>/node_modules (see scripts/package.mjs).
+  { ...node, entryPoints: { index: 'src/tsPlugin/index.ts' }, outdir: 'node_modules/operando-xrd-ts-plugin' },
   { ...browser, format: 'esm', entryPoints: { renderer: 'renderers/index.ts' }, outdir: 'dist' },
   { ...browser, format: 'iife', entryPoints: { editor: 'media/editor.ts' }, outdir: 'dist' },
 ];
@@ -42,7 +44,7 @@ function listTests(dir) {
 }
 
 const tests = [
-  { ...node, entryPoints: listTests('test/unit'), outdir: 'out/unit', outbase: 'test/unit', external: ['vscode'] },
+  { ...node, entryPoints: listTests('test/unit'), outdir: process.env.UNIT_OUTDIR || 'out/unit', outbase: 'test/unit', external: ['vscode'] },
   {
     ...node,
     entryPoints: ['test/integration/index.ts', ...listTests('test/integration')],
@@ -63,6 +65,9 @@ if (watch) {
 } else {
   const t0 = Date.now();
   await Promise.all(configs.map((c) => esbuild.build(c)));
-  if (!argv.has('--unit')) fs.copyFileSync('media/editor.css', 'dist/editor.css');
+  if (!argv.has('--unit')) {
+    fs.copyFileSync('media/editor.css', 'dist/editor.css');
+    fs.writeFileSync('node_modules/operando-xrd-ts-plugin/package.json', JSON.stringify({ name: 'operando-xrd-ts-plugin', version: '0.1.0', main: 'index.js' }) + '\n');
+  }
   console.log(`built ${configs.length} bundles in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
 }

@@ -5,8 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const filters = process.argv.slice(2);
-fs.rmSync('out/unit', { recursive: true, force: true });
-const build = spawnSync(process.execPath, ['esbuild.mjs', '--unit'], { stdio: 'inherit' });
+// A folder per run, so that two runs at once (several people on one machine) do not delete each other's bundles.
+const outDir = path.join('out', `unit-${process.pid}`);
+process.on('exit', () => fs.rmSync(outDir, { recursive: true, force: true }));
+const build = spawnSync(process.execPath, ['esbuild.mjs', '--unit'], { stdio: 'inherit', env: { ...process.env, UNIT_OUTDIR: outDir } });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 function list(dir) {
@@ -16,13 +18,13 @@ function list(dir) {
     return e.isDirectory() ? list(p) : e.name.endsWith('.test.js') ? [p] : [];
   });
 }
-const files = list('out/unit').filter((f) => !filters.length || filters.some((s) => f.includes(s)));
+const files = list(outDir).filter((f) => !filters.length || filters.some((s) => f.includes(s)));
 if (!files.length) {
   console.error('no unit test files matched');
   process.exit(1);
 }
 // spec for people, TAP to a file for the summary that scripts/test.mjs prints at the end.
-const tap = path.join('out', 'unit.tap');
+const tap = path.join(outDir, 'unit.tap');
 const run = spawnSync(
   process.execPath,
   ['--test', '--test-concurrency=2', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],

@@ -4,7 +4,7 @@ import { parse, View } from 'vega';
 
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
   // vega-lite's types want a TopLevelSpec; our builders produce plain objects of that shape.
-  const vegaSpec = compile(spec as Parameters<typeof compile>[0]).spec;
+  const vegaSpec = compile(spec as unknown as Parameters<typeof compile>[0]).spec;
   const view = new View(parse(vegaSpec), { renderer: 'none' });
   try {
     return await view.toSVG();

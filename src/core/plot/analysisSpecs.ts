@@ -1,6 +1,8 @@
 /**
- * Views of the unified-picture analyses (reference paper §3.4–3.6, science.md §7): derivatives with the
- * characteristic contents, eqn (1) strain curves, and the strain master curve with the zone below c* shaded.
+ * Views of the unified-picture analyses (reference paper §3.4–3.6, science.md §7): derivatives with
+ * the
+ * characteristic contents, eqn (1) strain curves, and the strain master curve with the zone below
+ * c* shaded.
  */
 import { errorBarPanel } from './latticeSpec.ts';
 import { markerLayersFor, type CharacteristicMarker } from './markers.ts';
@@ -28,7 +30,10 @@ export interface DerivativeSeries {
 
 const QUANTITY_TITLE = { a: AXIS_TITLE.a, c: AXIS_TITLE.c, d_TM: AXIS_TITLE.dTM, d_IL: AXIS_TITLE.dIL } as const;
 
-/** Value and derivative of d_TM, d_IL, a or c against c_Li, one above the other, with characteristic contents. */
+/**
+ * Value and derivative of d_TM, d_IL, a or c against c_Li, one above the other, with characteristic
+ * contents.
+ */
 export function derivativeSpec(input: {
   readonly quantity: keyof typeof QUANTITY_TITLE;
   readonly series: readonly DerivativeSeries[];
@@ -108,7 +113,10 @@ export function strainCurvesSpec(input: {
   return topLevel({ hconcat: panels }, input.title);
 }
 
-/** Master-curve fit: ε = ε₀ for c_Li ≥ c*, ε₀ + A(exp((c* − c_Li)/λ) − 1) below (science.md §7, Fig. 7). */
+/**
+ * Master-curve fit: ε = ε₀ for c_Li ≥ c*, ε₀ + A(exp((c* − c_Li)/λ) − 1) below (science.md §7, Fig.
+ * 7).
+ */
 export interface MasterCurveFit {
   readonly eps0: number;
   readonly A: number;
@@ -123,7 +131,8 @@ export function masterCurveValue(fit: MasterCurveFit, cLi: number): number {
 }
 
 /**
- * Refined ε₀₀₁ of one or several series against c_Li (error bars from σ), the fitted master curve, and the zone below
+ * Refined ε₀₀₁ of one or several series against c_Li (error bars from σ), the fitted master curve,
+ * and the zone below
  * c* shaded (crack nucleation likely; the safe window is above), with σ(c*) as a band.
  */
 export function masterCurveSpec(input: {

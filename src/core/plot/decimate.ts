@@ -1,6 +1,8 @@
 /**
- * Min/max-preserving decimation for display: split the samples into equal index buckets and keep, per bucket, the
- * samples holding each curve's minimum and maximum, so peaks and dips survive at any zoom (the classic M4/min-max
+ * Min/max-preserving decimation for display: split the samples into equal index buckets and keep,
+ * per bucket, the
+ * samples holding each curve's minimum and maximum, so peaks and dips survive at any zoom (the
+ * classic M4/min-max
  * reduction for line charts, without the first/last-per-bucket pair).
  */
 
@@ -8,8 +10,10 @@
 export const DISPLAY_MAX_POINTS = 5000;
 
 /**
- * Indices (ascending, unique) of at most `maxPoints` samples to draw. Every bucket keeps the argmin and argmax of
- * every curve in `ys` (NaN skipped), and the first and last samples are always kept. When the input has at most
+ * Indices (ascending, unique) of at most `maxPoints` samples to draw. Every bucket keeps the argmin
+ * and argmax of
+ * every curve in `ys` (NaN skipped), and the first and last samples are always kept. When the input
+ * has at most
  * `maxPoints` samples, all indices are returned.
  * @throws RangeError when curves differ in length or `maxPoints` < 2 + 2·(number of curves).
  */
@@ -48,7 +52,8 @@ export function minMaxDecimate(ys: readonly Float64Array[], maxPoints: number = 
 }
 
 /**
- * Reduces a curve to at most `columns` bins of equal index width, keeping each bin's maximum (peaks stay visible in
+ * Reduces a curve to at most `columns` bins of equal index width, keeping each bin's maximum (peaks
+ * stay visible in
  * a heatmap) and the mean abscissa of the bin.
  */
 export function binMax(x: Float64Array, y: Float64Array, columns: number): { x: Float64Array; y: Float64Array } {

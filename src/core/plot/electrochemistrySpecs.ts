@@ -1,9 +1,15 @@
-/** Electrochemistry views: voltage against c_Li, dQ/dV against voltage, dV/dQ against c_Li with structural markers. */
+/**
+ * Electrochemistry views: voltage against c_Li, dQ/dV against voltage, dV/dQ against c_Li with
+ * structural markers.
+ */
 import { markerLayersFor, type CharacteristicMarker } from './markers.ts';
 import { DISPLAY_MAX_POINTS, minMaxDecimate } from './decimate.ts';
 import { AXIS_TITLE, formatWithSigma, topLevel, zoomParam, type VegaLiteSpec } from './spec.ts';
 
-/** One electrochemistry series; `branch` labels (charge/discharge/rest) split the line and set its dash. */
+/**
+ * One electrochemistry series; `branch` labels (charge/discharge/rest) split the line and set its
+ * dash.
+ */
 export interface EchemSeries {
   readonly name: string;
   readonly cLi: Float64Array;
@@ -11,7 +17,10 @@ export interface EchemSeries {
   readonly branch?: readonly string[];
 }
 
-/** Rows for a line drawn in sample order, split into segments at each branch change (so lines never jump). */
+/**
+ * Rows for a line drawn in sample order, split into segments at each branch change (so lines never
+ * jump).
+ */
 function lineRows(
   name: string,
   x: Float64Array,
@@ -72,7 +81,10 @@ function lineSpec(
   );
 }
 
-/** Voltage against c_Li, drawn in time order (charge and discharge dashed apart), decimated beyond 5000 points. */
+/**
+ * Voltage against c_Li, drawn in time order (charge and discharge dashed apart), decimated beyond
+ * 5000 points.
+ */
 export function voltageSpec(input: {
   readonly series: readonly EchemSeries[];
   readonly markers?: readonly CharacteristicMarker[];

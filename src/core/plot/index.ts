@@ -1,5 +1,6 @@
 /**
- * Pure Vega-Lite spec builders (issue 6), shared by the worker, the notebook renderer, the custom editor and the CLI.
+ * Pure Vega-Lite spec builders (issue 6), shared by the worker, the notebook renderer, the custom
+ * editor and the CLI.
  * Every builder returns a plain JSON-able object; rendering and theming belong to the host.
  */
 export * from './analysisSpecs.ts';

@@ -1,4 +1,7 @@
-/** Lattice parameters against c_Li: a, c, d_TM, d_IL in panels, several series coloured, error bars from σ. */
+/**
+ * Lattice parameters against c_Li: a, c, d_TM, d_IL in panels, several series coloured, error bars
+ * from σ.
+ */
 import { AXIS_TITLE, formatWithSigma, topLevel, zoomParam, type VegaLiteSpec } from './spec.ts';
 
 /** Quantities a lattice chart can show. */
@@ -31,7 +34,10 @@ export interface LatticeSpecInput {
   readonly panelWidth?: number;
 }
 
-/** Points with ±σ error bars, one panel per quantity, shared c_Li axis title, zoom and pan in every panel. */
+/**
+ * Points with ±σ error bars, one panel per quantity, shared c_Li axis title, zoom and pan in every
+ * panel.
+ */
 export function latticeSpec(input: LatticeSpecInput): VegaLiteSpec {
   const wanted = input.quantities ?? (['a', 'c', 'd_TM', 'd_IL'] as const);
   const quantities = wanted.filter((q) => input.series.some((s) => s.values[q] !== undefined));
@@ -104,8 +110,10 @@ export function errorBarPanel(
 }
 
 /**
- * Lattice series from results-table rows (numbers or CSV text): columns c_Li, a, a_sigma, c, c_sigma, d_TM,
- * d_TM_sigma, d_IL, d_IL_sigma and file. With `splitBranches`, one series per cycle and branch ('name c1 charge').
+ * Lattice series from results-table rows (numbers or CSV text): columns c_Li, a, a_sigma, c,
+ * c_sigma, d_TM,
+ * d_TM_sigma, d_IL, d_IL_sigma and file. With `splitBranches`, one series per cycle and branch
+ * ('name c1 charge').
  */
 export function latticeSeriesFromRows(
   rows: readonly Readonly<Record<string, unknown>>[],

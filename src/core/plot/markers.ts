@@ -1,7 +1,13 @@
-/** Vertical markers at characteristic lithium contents, shared by the analysis and electrochemistry views. */
+/**
+ * Vertical markers at characteristic lithium contents, shared by the analysis and electrochemistry
+ * views.
+ */
 import { AXIS_TITLE, NEUTRAL_COLOR, formatWithSigma } from './spec.ts';
 
-/** A characteristic lithium content to mark (status 'none' is not drawn; 'boundary' is drawn dashed). */
+/**
+ * A characteristic lithium content to mark (status 'none' is not drawn; 'boundary' is drawn
+ * dashed).
+ */
 export interface CharacteristicMarker {
   readonly label: string;
   readonly cLi: number;

@@ -1,4 +1,7 @@
-/** Operando overviews: intensity heatmap (axis vs time, index or c_Li) and waterfall of stacked patterns. */
+/**
+ * Operando overviews: intensity heatmap (axis vs time, index or c_Li) and waterfall of stacked
+ * patterns.
+ */
 import { binMax, minMaxDecimate } from './decimate.ts';
 import {
   AXIS_TITLE,
@@ -36,7 +39,10 @@ export const OPERANDO_DEFAULTS = {
   heatmapColumns: 400,
   /** Waterfall points per pattern (min/max decimation). */
   waterfallPoints: 1000,
-  /** Waterfall vertical offset between consecutive patterns, as a fraction of the largest intensity range. */
+  /**
+   * Waterfall vertical offset between consecutive patterns, as a fraction of the largest intensity
+   * range.
+   */
   waterfallOffset: 0.15,
 } as const;
 
@@ -54,8 +60,10 @@ function rowValue(input: OperandoSpecInput, k: number): number {
 }
 
 /**
- * Heatmap of intensity: diffraction axis horizontally, rows by time, index or c_Li vertically. Each row spans half
- * way to its neighbours in the row quantity's sorted order (c_Li that goes down and up again overlaps itself: draw
+ * Heatmap of intensity: diffraction axis horizontally, rows by time, index or c_Li vertically. Each
+ * row spans half
+ * way to its neighbours in the row quantity's sorted order (c_Li that goes down and up again
+ * overlaps itself: draw
  * one branch at a time). Colour: intensity on a square-root scale, viridis.
  */
 export function operandoHeatmapSpec(
@@ -129,7 +137,8 @@ export function operandoHeatmapSpec(
 }
 
 /**
- * Waterfall: each pattern drawn as a line, shifted up by `offset` × the largest intensity range per step in row
+ * Waterfall: each pattern drawn as a line, shifted up by `offset` × the largest intensity range per
+ * step in row
  * order, coloured by the row quantity (viridis).
  */
 export function waterfallSpec(input: OperandoSpecInput & { readonly offset?: number; readonly maxPoints?: number }): VegaLiteSpec {

@@ -1,4 +1,7 @@
-/** Refinement plot of one pattern: observed points, calculated line, difference offset below, reflection ticks. */
+/**
+ * Refinement plot of one pattern: observed points, calculated line, difference offset below,
+ * reflection ticks.
+ */
 import { DISPLAY_MAX_POINTS, minMaxDecimate } from './decimate.ts';
 import {
   AXIS_TITLE,
@@ -32,15 +35,20 @@ export interface PatternSpecInput {
   readonly intensityKind?: 'counts' | 'countsPerSecond' | 'normalised' | 'unknown';
   readonly reflections?: readonly PhaseReflections[];
   readonly title?: string;
-  /** Decimate beyond this many points per curve (min/max preserving). Default {@link DISPLAY_MAX_POINTS}. */
+  /**
+   * Decimate beyond this many points per curve (min/max preserving). Default {@link
+   * DISPLAY_MAX_POINTS}.
+   */
   readonly maxPoints?: number;
   /** Plot width in px, or 'container' to follow the webview. Default 640. */
   readonly width?: number | 'container';
 }
 
 /**
- * Pattern spec. The difference curve is shifted so that its maximum sits 5 % of the intensity range below the lowest
- * observed or calculated value; tick rows per phase sit below it, one row per phase, coloured like a series.
+ * Pattern spec. The difference curve is shifted so that its maximum sits 5 % of the intensity range
+ * below the lowest
+ * observed or calculated value; tick rows per phase sit below it, one row per phase, coloured like
+ * a series.
  */
 export function patternSpec(input: PatternSpecInput): VegaLiteSpec {
   const { x, observed } = input;
@@ -94,10 +102,13 @@ export function patternSpec(input: PatternSpecInput): VegaLiteSpec {
     ...(calc ? [{ field: 'calcText', type: 'nominal', title: 'Calculated' }] : []),
     ...(diff ? [{ field: 'diffText', type: 'nominal', title: 'Obs − calc' }] : []),
   ];
+  // One legend for the three curves: the point layer draws it, the line layers share its scale
+  // without their own.
   const curveColor = (label: string) => ({
     datum: label,
     type: 'nominal',
     title: 'Curve',
+    ...(label === 'Observed' ? {} : { legend: null }),
     scale: { domain: ['Observed', ...(calc ? ['Calculated'] : []), ...(diff ? ['Difference'] : [])] },
   });
   const layers: Record<string, unknown>[] = [
@@ -133,7 +144,7 @@ export function patternSpec(input: PatternSpecInput): VegaLiteSpec {
       encoding: {
         x: { ...xEnc },
         y: { field: 'y', type: 'quantitative', title: yTitle },
-        color: { field: 'phase', type: 'nominal', title: 'Phase', scale: { scheme: 'set2' } },
+        color: { field: 'phase', type: 'nominal', title: 'Phase', scale: { scheme: 'set1', domain: (input.reflections ?? []).map((r) => r.phase) } },
         tooltip: [
           { field: 'phase', type: 'nominal', title: 'Phase' },
           { field: 'hkl', type: 'nominal', title: 'hkl' },

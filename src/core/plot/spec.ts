@@ -1,5 +1,6 @@
 /**
- * Shared pieces of the Vega-Lite spec builders: the spec type, schema, axis titles with units, the theme-neutral
+ * Shared pieces of the Vega-Lite spec builders: the spec type, schema, axis titles with units, the
+ * theme-neutral
  * config, zoom/pan selection and "value ± σ" formatting.
  */
 
@@ -10,15 +11,21 @@ export type VegaLiteSpec = Record<string, unknown>;
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
 /**
- * Categorical scheme for series: Tableau 10 keeps adjacent hues apart and stays legible on light, dark and
+ * Categorical scheme for series: Tableau 10 keeps adjacent hues apart and stays legible on light,
+ * dark and
  * high-contrast backgrounds; axis, grid and text colours are left to the renderer's theme.
  */
 export const CATEGORY_SCHEME = 'tableau10';
 
-/** Sequential scheme for intensity and for ordered series (perceptually uniform, readable on any background). */
+/**
+ * Sequential scheme for intensity and for ordered series (perceptually uniform, readable on any
+ * background).
+ */
 export const SEQUENTIAL_SCHEME = 'viridis';
 
-/** A mid grey for annotations (rules, shaded zones): visible on light and dark backgrounds alike. */
+/**
+ * A mid grey for annotations (rules, shaded zones): visible on light and dark backgrounds alike.
+ */
 export const NEUTRAL_COLOR = '#888888';
 
 /** Axis titles: quantity and unit. Dimensionless quantities carry no unit. */
@@ -54,7 +61,10 @@ export function intensityTitle(kind: 'counts' | 'countsPerSecond' | 'normalised'
 /** The diffraction axis a builder draws. */
 export type DiffractionAxis = 'twoTheta' | 'q' | 'd';
 
-/** Config shared by every builder: no hard-coded axis or background colours, series in {@link CATEGORY_SCHEME}. */
+/**
+ * Config shared by every builder: no hard-coded axis or background colours, series in {@link
+ * CATEGORY_SCHEME}.
+ */
 export const BASE_CONFIG = {
   range: { category: { scheme: CATEGORY_SCHEME } },
   legend: { orient: 'right' },
@@ -77,7 +87,8 @@ export function zoomParam(name: string = 'zoom', encodings: readonly ('x' | 'y')
 }
 
 /**
- * Text of a value with its standard uncertainty, rounded to σ's second significant digit: 2.87271 ± 0.000234 →
+ * Text of a value with its standard uncertainty, rounded to σ's second significant digit: 2.87271 ±
+ * 0.000234 →
  * '2.87271 ± 0.00023'. Without a finite σ, six significant digits.
  */
 export function formatWithSigma(value: number, sigma?: number): string {
@@ -91,7 +102,10 @@ function trimNumber(s: string): string {
   return s.includes('e') || !s.includes('.') ? s : s.replace(/\.?0+$/, '');
 }
 
-/** A finite number, or null (Vega drops nulls from continuous scales; NaN would not survive JSON anyway). */
+/**
+ * A finite number, or null (Vega drops nulls from continuous scales; NaN would not survive JSON
+ * anyway).
+ */
 export function finiteOrNull(x: number | undefined): number | null {
   return x !== undefined && Number.isFinite(x) ? x : null;
 }
