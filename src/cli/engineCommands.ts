@@ -12,6 +12,7 @@ import { analyzeResults } from '../core/analysis/analyzeResults.ts';
 import { reportSpecs } from '../core/plot/reportSpecs.ts';
 import { renderSvg } from '../worker/svg.ts';
 import path from 'node:path';
+import { refineCommands } from './refineCommands.ts';
 
 /** The mass and composition options shared by `echem` and `sequential`. */
 export function lithiumOptions(args: ParsedArgs): LithiumOptions {
@@ -119,8 +120,9 @@ async function analyze(args: ParsedArgs): Promise<number> {
 }
 
 export const engineCommands: { usage: string; handlers: Record<string, (args: ParsedArgs) => Promise<number> | number> } = {
-  usage: `  echem FILE… (--active-mass-mg M | --area-cm2 A --loading-mg-cm2 L --active-fraction F) --composition C
+  usage: `${refineCommands.usage}
+  echem FILE… (--active-mass-mg M | --area-cm2 A --loading-mg-cm2 L --active-fraction F) --composition C
         [--c0 1] [--capacity-column] [--timezone Z] [--clock-offset-s S] --out lithium.csv
   analyze results.csv [results2.csv …] [--window N] [--strain-column NAME] [--json] [--svg DIR]`,
-  handlers: { echem, analyze },
+  handlers: { echem, analyze, ...refineCommands.handlers },
 };

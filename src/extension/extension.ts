@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { Kernel } from './kernel.ts';
 import { ScanEditorProvider, VIEW_TYPE_DEFAULT, VIEW_TYPE_OPTION } from './scanEditor.ts';
-import { WorkerClient } from './workerClient.ts';
+import { WorkerClient } from '../worker/workerClient.ts';
 import { blankNotebook, notebookForFile } from './notebookTemplates.ts';
 
 /** What integration tests read back from the extension. */

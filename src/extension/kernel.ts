@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { transpileCell } from '../worker/transpile.ts';
-import { WorkerClient, WorkerTerminatedError } from './workerClient.ts';
+import { WorkerClient, WorkerTerminatedError } from '../worker/workerClient.ts';
 import { toNotebookOutput } from './outputs.ts';
 
 export const CONTROLLER_ID = 'operando-xrd-ts';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { FromEditor, ToEditor } from '../protocol/scanEditor.ts';
-import type { WorkerClient } from './workerClient.ts';
+import type { WorkerClient } from '../worker/workerClient.ts';
 import { notebookForFile } from './notebookTemplates.ts';
 
 export const VIEW_TYPE_DEFAULT = 'operandoXrd.scanViewer';

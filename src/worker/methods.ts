@@ -1,11 +1,40 @@
-/** Engine calls from the extension host (custom editor) and the CLI, by name. Arguments and results are structured-clonable. */
+/** Engine calls from the extension host (custom editor), the CLI and the sequential pool, by name. Arguments and results are structured-clonable. */
 import type { FileAccess } from './nodeFiles.ts';
 import type { ToEditor, ScanView } from '../protocol/scanEditor.ts';
 import { readData } from '../core/io/index.ts';
 import { dominantWavelengthAngstrom, type Scan } from '../core/data/scan.ts';
 import { convertAxis } from '../core/data/axis.ts';
+import { findPeaks } from '../core/diffraction/peaks.ts';
+import { fitPattern, summarize, type ModelSpec } from './refine.ts';
+import { readScan } from './api.ts';
+import { SequentialJob, type WireSeed } from './sequentialJob.ts';
 
 type Progress = (done: number, total: number, message?: string) => void;
+
+/** Automatic peak list for the editor: position, height above the local minimum, FWHM at half height (native unit). */
+function peakRows(scan: Scan): ScanView['peaks'] {
+  if (scan.axis !== 'twoTheta') return [];
+  let positions: number[];
+  try {
+    positions = findPeaks(scan, { minSeparationDeg: 0.05 }).slice(0, 60);
+  } catch {
+    return [];
+  }
+  const { x, y } = scan;
+  return positions
+    .map((pos) => {
+      let i = 0;
+      while (i < x.length - 1 && x[i] < pos) i++;
+      const top = y[i];
+      let lo = i;
+      let hi = i;
+      while (lo > 0 && y[lo] > top / 2) lo--;
+      while (hi < y.length - 1 && y[hi] > top / 2) hi++;
+      const base = Math.min(y[lo], y[hi]);
+      return { x: pos, height: top - base, fwhm: x[hi] - x[lo] };
+    })
+    .sort((p, q) => p.x - q.x);
+}
 
 function scanView(scan: Scan, index: number): ScanView {
   // The webview works in 2θ (°), q (Å⁻¹) and d (Å): convert q in nm⁻¹ once here.
@@ -22,7 +51,7 @@ function scanView(scan: Scan, index: number): ScanView {
     intensityKind: scan.intensityKind,
     startTime: scan.startTime,
     metadata: { ...scan.metadata },
-    peaks: [],
+    peaks: peakRows(scan),
   };
 }
 
@@ -51,13 +80,91 @@ export function describeFile(bytes: Uint8Array, fileName: string): ToEditor {
   }
 }
 
+/** The editor's "Fit" button: a Le Bail fit of one scan, with curves for the overlay. */
+export function quickFit(bytes: Uint8Array, fileName: string, scanIndex: number, phase: string, wavelengthAngstrom?: number): ToEditor {
+  const data = readData(bytes, fileName);
+  if (data.kind !== 'diffraction') return { type: 'fitError', message: `${fileName} is not a diffraction file` };
+  const scan = data.scans[scanIndex];
+  if (scan.axis !== 'twoTheta') return { type: 'fitError', message: 'fits need a 2θ axis; this scan is in ' + scan.axis };
+  const model: ModelSpec = {
+    phases: phase.split('+'),
+    strain: 'uniaxial001',
+    wavelengths: wavelengthAngstrom ? [{ angstrom: wavelengthAngstrom, ratio: 1, source: 'user' }] : undefined,
+  };
+  const result = fitPattern(scan, model);
+  const first = result.phases[0];
+  const calculated = new Array<number>(scan.x.length).fill(NaN);
+  const difference = new Array<number>(scan.x.length).fill(NaN);
+  // The fit covers a range of the scan: map its points back onto the scan's indices.
+  let j = 0;
+  for (let i = 0; i < scan.x.length && j < result.twoThetaDeg.length; i++) {
+    if (Math.abs(scan.x[i] - result.twoThetaDeg[j]) < 1e-9) {
+      calculated[i] = result.calculated[j];
+      difference[i] = scan.y[i] - result.calculated[j];
+      j++;
+    }
+  }
+  return {
+    type: 'fitResult',
+    fit: {
+      scanIndex,
+      phase,
+      a: first.a,
+      aSigma: first.aSigma,
+      c: first.c,
+      cSigma: first.cSigma,
+      Rwp: result.Rwp,
+      gof: result.gof,
+      stopReason: result.stopReason,
+      calculated,
+      difference,
+      reflections: first.reflections.map((r) => ({ x: r.twoThetaDeg, hkl: `${r.h}${r.k}${r.l}` })),
+    },
+  };
+}
+
+const jobs = new Map<string, SequentialJob>();
+
 export async function callMethod(method: string, args: readonly unknown[], files: FileAccess, progress: Progress): Promise<unknown> {
-  void files;
   void progress;
   switch (method) {
     case 'describeFile':
       return describeFile(args[0] as Uint8Array, args[1] as string);
+    case 'quickFit':
+      return quickFit(args[0] as Uint8Array, args[1] as string, args[2] as number, args[3] as string, args[4] as number | undefined);
+    case 'fit': {
+      const [file, model] = args as [string, ModelSpec];
+      return summarize(fitPattern(readScan(files, file), model));
+    }
+    case 'seqBegin': {
+      const [jobId, model] = args as [string, ModelSpec];
+      const cache = new Map<string, Scan>();
+      const read = (file: string) => {
+        let s = cache.get(file);
+        if (!s) {
+          s = readScan(files, file);
+          cache.set(file, s);
+          if (cache.size > 4) cache.delete(cache.keys().next().value as string);
+        }
+        return s;
+      };
+      jobs.set(jobId, new SequentialJob(model, read));
+      return true;
+    }
+    case 'seqEstimate':
+      return job(args[0] as string).estimate(args[1] as string);
+    case 'seqFit':
+      return job(args[0] as string).fit(args[1] as string, args[2] as number, args[3] as WireSeed);
+    case 'seqEnd':
+      jobs.delete(args[0] as string);
+      return true;
     default:
       throw new Error(`unknown engine method ${method}`);
   }
+}
+
+function job(id: string): SequentialJob {
+  const j = jobs.get(id);
+  if (!j) throw new Error(`no sequential job ${id} in this worker`);
+  return j;
 }

@@ -1,0 +1,212 @@
+/** CLI refinement commands: `fit` (one pattern) and `sequential` (a series, in parallel workers). */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { flag, numberFlag, UsageError, type ParsedArgs } from './args.ts';
+import { readScan, userWavelengths } from '../worker/api.ts';
+import { nodeFileAccess } from '../worker/nodeFiles.ts';
+import { fitPattern, summarize, type ModelSpec } from '../worker/refine.ts';
+import { runSequentialRefinement, resultsTable, timedPatterns } from '../worker/sequentialRun.ts';
+import { fitPeaks } from '../core/diffraction/peaks.ts';
+import { parseInstprm } from '../core/diffraction/instprm.ts';
+import { StrainModel } from '../core/diffraction/strain.ts';
+import type { Exclusion } from '../core/diffraction/leBail.ts';
+import type { WavelengthLine } from '../core/data/scan.ts';
+import { naturalSort } from '../core/operando/naturalSort.ts';
+import { parseScanLog, matchScanLog, exposuresFromPeriod, exposureFromHeader, type Exposure } from '../core/operando/seriesTimes.ts';
+import { parseTimestampUnixS } from '../core/operando/time.ts';
+import { lithiumTimeline } from '../core/operando/lithium.ts';
+import { alignPatterns, assignLithiumByFile, seedBranchKeys, type AlignedPattern } from '../core/operando/align.ts';
+import { readClisTable } from '../core/operando/lithiumTable.ts';
+import { resultsTableToCsv } from '../core/operando/resultsTable.ts';
+import { lithiumOptions, readEchemFiles } from './engineCommands.ts';
+
+function wavelengthOption(args: ParsedArgs): WavelengthLine[] | undefined {
+  const anode = flag(args, 'anode');
+  return userWavelengths({
+    wavelengthAngstrom: numberFlag(args, 'wavelength'),
+    energyKeV: numberFlag(args, 'energy-kev'),
+    anode: anode as never,
+  });
+}
+
+function rangeOf(text: string, what: string): [number, number] {
+  const m = /^(-?[\d.]+):(-?[\d.]+)$/.exec(text);
+  if (!m) throw new UsageError(`${what} expects FROM:TO, got "${text}"`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** `--exclude 44.5:45deg`, `--exclude 2.02:2.04A`, `--exclude 3.1:3.2invA` (deg by default). */
+function exclusionOf(text: string): Exclusion {
+  const m = /^(-?[\d.]+):(-?[\d.]+)(deg|A|invA)?$/.exec(text);
+  if (!m) throw new UsageError(`--exclude expects FROM:TO[deg|A|invA], got "${text}"`);
+  const unit = m[3] === 'A' ? 'angstrom' : m[3] === 'invA' ? 'invAngstrom' : 'deg';
+  return { from: Number(m[1]), to: Number(m[2]), unit };
+}
+
+/** The model from the shared options of `fit` and `sequential`. */
+export function modelOptions(args: ParsedArgs): ModelSpec & { instrumentText?: string } {
+  const phases = args.flags.get('phase') ?? ['layered'];
+  const strain = flag(args, 'strain') ?? 'uniaxial001';
+  if (!(strain in StrainModel)) throw new UsageError(`--strain must be one of ${Object.keys(StrainModel).join(', ')}`);
+  const method = flag(args, 'method') ?? 'lebail';
+  if (method === 'rietveld') throw new UsageError('--method rietveld is not available yet: use lebail or pawley (cells, strain) or peaks');
+  if (!['lebail', 'pawley', 'peaks'].includes(method)) throw new UsageError('--method must be lebail, pawley, peaks or rietveld');
+  let wavelengths = wavelengthOption(args);
+  let instrument: ModelSpec['instrument'];
+  const instrumentFile = flag(args, 'instrument');
+  if (instrumentFile) {
+    if (!/\.instprm$/i.test(instrumentFile)) throw new UsageError('--instrument reads GSAS-II .instprm files (FullProf .irf is not supported yet)');
+    const parsed = parseInstprm(fs.readFileSync(instrumentFile, 'utf8'));
+    instrument = parsed.instrument;
+    // An explicit wavelength option wins over the instrument file's lines.
+    wavelengths ??= parsed.wavelengths.length ? [...parsed.wavelengths] : undefined;
+  }
+  const range = flag(args, 'range');
+  return {
+    phases,
+    method: method === 'pawley' ? 'pawley' : 'lebail',
+    strain: strain as StrainModel,
+    rangeDeg: range ? rangeOf(range, '--range') : undefined,
+    exclusions: (args.flags.get('exclude') ?? []).map(exclusionOf),
+    wavelengths,
+    instrument,
+  };
+}
+
+async function fit(args: ParsedArgs): Promise<number> {
+  const file = args.positional[0];
+  if (!file) throw new UsageError('fit needs a FILE');
+  const model = modelOptions(args);
+  const scan = readScan(nodeFileAccess, file, {});
+  if (!model.wavelengths?.length && !scan.wavelengths.length)
+    throw new UsageError(`${file} states no wavelength: give --wavelength Å, --energy-kev E or --anode Cu|Mo|Co|Ag`);
+  if (flag(args, 'method') === 'peaks') {
+    const withLines = model.wavelengths ? { ...scan, wavelengths: model.wavelengths } : scan;
+    const r = fitPeaks(withLines, { rangeDeg: model.rangeDeg });
+    const out = { peaks: r.peaks, chi2red: r.chi2red, points: r.points, iterations: r.iterations, stopReason: r.stopReason };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    return 0;
+  }
+  const summary = summarize(fitPattern(scan, model));
+  if (flag(args, 'json') === 'true') {
+    process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    return 0;
+  }
+  const f = (v: number, s: number, d = 5) => `${v.toFixed(d)} ± ${s.toFixed(d)}`;
+  const lines = [`${file}: ${summary.stopReason}, ${summary.iterations} iterations, Rwp ${(100 * summary.Rwp).toFixed(2)} %, χ²_red ${summary.chi2red.toFixed(3)}, GoF ${summary.gof.toFixed(3)}`];
+  for (const p of summary.phases)
+    lines.push(
+      `  ${p.name} (${p.spaceGroup}): a ${f(p.a, p.aSigma)} Å, c ${f(p.c, p.cSigma)} Å, V ${f(p.volume, p.volumeSigma, 3)} Å³, ε_iso ${p.strain.iso.toExponential(3)}, ε_001 ${p.strain.e001.toExponential(3)} ± ${p.strain.e001Sigma.toExponential(2)}${p.fwhm003Deg ? `, FWHM(003) ${p.fwhm003Deg.toFixed(5)}°` : ''}`,
+    );
+  lines.push(`  zero ${f(summary.zeroDeg, summary.zeroSigma)}°`);
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
+
+/** The files of a series: a folder (natural order, scan files only), or files given one by one. */
+export function seriesFiles(inputs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (fs.statSync(input).isDirectory())
+      out.push(...naturalSort(fs.readdirSync(input).filter((f) => /\.(xy|xye|dat|chi|xrdml|brml|raw|ras|rasx|gsa|gss|fxye|txt|csv|uxd)$/i.test(f))).map((f) => path.join(input, f)));
+    else out.push(input);
+  }
+  if (!out.length) throw new UsageError('no scan files found');
+  return out;
+}
+
+async function sequential(args: ParsedArgs): Promise<number> {
+  const files = seriesFiles(args.positional);
+  const out = flag(args, 'out');
+  if (!out) throw new UsageError('sequential needs --out results.csv');
+  if (files.some((f) => path.resolve(f) === path.resolve(out))) throw new UsageError('--out is one of the input files');
+  const model = modelOptions(args);
+  const clock = { timeZone: flag(args, 'timezone'), clockOffsetS: numberFlag(args, 'clock-offset-s') };
+  const warnings: string[] = [];
+
+  // Times: a scan log, a start and a period, or the files' own headers.
+  let exposures: (Exposure | undefined)[];
+  const log = flag(args, 'times');
+  const start = flag(args, 'start');
+  if (log) {
+    const match = matchScanLog(files, parseScanLog(fs.readFileSync(log, 'utf8'), clock));
+    exposures = [...match.exposures];
+    warnings.push(...match.warnings);
+  } else if (start) {
+    const period = numberFlag(args, 'period-s');
+    if (!(period && period > 0)) throw new UsageError('--start needs --period-s P');
+    exposures = exposuresFromPeriod(files.length, parseTimestampUnixS(start, clock), period);
+  } else {
+    exposures = files.map((f) => {
+      try {
+        return exposureFromHeader(readScan(nodeFileAccess, f), clock);
+      } catch (e) {
+        warnings.push(`${path.basename(f)}: ${(e as Error).message}`);
+        return undefined;
+      }
+    });
+  }
+
+  // Lithium content: from cycler files, or from a c_Li table.
+  let patterns: AlignedPattern[];
+  let cLiOverride: Float64Array | undefined;
+  const echemFiles = args.flags.get('echem');
+  const clis = flag(args, 'clis');
+  if (echemFiles?.length) {
+    const li = lithiumTimeline(readEchemFiles(echemFiles), lithiumOptions(args));
+    const aligned = alignPatterns(files, exposures, li.timeline);
+    patterns = aligned.patterns;
+    warnings.push(...li.warnings, ...aligned.warnings);
+  } else if (clis) {
+    const table = readClisTable(fs.readFileSync(clis, 'utf8'));
+    if (table.kind === 'by-file') {
+      patterns = timedPatterns(files, exposures);
+      const assigned = assignLithiumByFile(files, table.rows);
+      cLiOverride = assigned.cLi;
+      warnings.push(...assigned.warnings);
+    } else {
+      const aligned = alignPatterns(files, exposures, table.timeline);
+      patterns = aligned.patterns;
+      warnings.push(...aligned.warnings);
+    }
+  } else patterns = timedPatterns(files, exposures);
+
+  const branchKeys = patterns.some((p) => p.branch !== undefined) ? seedBranchKeys(patterns) : undefined;
+  const workers = numberFlag(args, 'workers') ?? Math.max(1, Math.min(os.availableParallelism(), 8));
+  let cancelled = false;
+  process.once('SIGINT', () => {
+    cancelled = true;
+    process.stderr.write('\ncancelling: finished patterns are kept\n');
+  });
+  const t0 = Date.now();
+  const run = await runSequentialRefinement({
+    files,
+    model,
+    workers,
+    branchOf: branchKeys ? (i) => branchKeys[i] : undefined,
+    fileAccess: nodeFileAccess,
+    isCancelled: () => cancelled,
+    // A terminal gets one updating line; a log (CI) gets a line every 10 %.
+    onProgress: (done, total, etaS) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} patterns, ETA ${etaS.toFixed(0)} s   `);
+      else if (done === total || Math.floor((10 * done) / total) > Math.floor((10 * (done - 1)) / total))
+        process.stderr.write(`${done}/${total} patterns, ETA ${etaS.toFixed(0)} s\n`);
+    },
+  });
+  const table = resultsTable(patterns, run, cLiOverride);
+  fs.writeFileSync(out, resultsTableToCsv(table));
+  const seconds = (Date.now() - t0) / 1000;
+  process.stderr.write(`\n${out}: ${run.done}/${files.length} patterns in ${seconds.toFixed(2)} s (${(run.done / seconds).toFixed(1)} patterns/s, ${workers} workers)${run.cancelled ? ', cancelled' : ''}\n`);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  return run.cancelled ? 130 : 0;
+}
+
+export const refineCommands = {
+  usage: `  fit FILE --phase layered[:a,c] [--phase al|cu|graphite|li|steel|spinel …] [--wavelength Å | --energy-kev E | --anode Cu|Mo|Co|Ag]
+        [--instrument FILE.instprm] [--range from:to] [--exclude from:to[deg|A|invA] …] [--strain none|iso|uniaxial001|stephens]
+        [--method lebail|pawley|peaks] [--json]
+  sequential FILES|DIR --phase … [fit options] [--clis CSV] [--echem FILE… mass/composition options --c0 C]
+        [--times LOG.csv | --start ISO --period-s P] [--timezone Z] [--workers N] --out results.csv`,
+  handlers: { fit, sequential } as Record<string, (args: ParsedArgs) => Promise<number>>,
+};

@@ -1,0 +1,143 @@
+/**
+ * One pattern's refinement as the sequential driver, the custom editor and the CLI use it: phase specs by name,
+ * a quick peak-based estimate for seeds, a Le Bail fit seeded from a previous result, and the slim summary that
+ * crosses thread boundaries (no typed arrays).
+ */
+import type { Scan, WavelengthLine } from '../core/data/scan.ts';
+import { fitLeBail, fitPawley, type LeBailOptions, type LeBailResult } from '../core/diffraction/leBail.ts';
+import { phasePreset, type Phase } from '../core/diffraction/phases.ts';
+import { estimateLattice } from '../core/diffraction/peaks.ts';
+import type { StrainModel } from '../core/diffraction/strain.ts';
+import type { InstrumentProfile } from '../core/diffraction/patternModel.ts';
+
+/** Everything that defines a refinement model, JSON-safe (it is part of the cache key). */
+export interface ModelSpec {
+  /** Phase specs: a preset name with optional start cell, `layered`, `layered:2.87,14.2`, `al`, `cu:3.615`. */
+  readonly phases: readonly string[];
+  readonly method?: 'lebail' | 'pawley';
+  readonly strain?: StrainModel;
+  readonly rangeDeg?: readonly [number, number];
+  readonly exclusions?: LeBailOptions['exclusions'];
+  readonly wavelengths?: readonly WavelengthLine[];
+  readonly instrument?: Partial<InstrumentProfile>;
+}
+
+/** A phase from `name[:a[,c]]` (or `name:a,b,c` for orthorhombic cells). */
+export function phaseFromSpec(spec: string): Phase {
+  const [name, cellText] = spec.split(':');
+  if (!cellText) return phasePreset(name);
+  const values = cellText.split(',').map(Number);
+  if (values.some((v) => !(v > 0))) throw new RangeError(`phase "${spec}": cell values must be positive numbers`);
+  const [a, second, third] = values;
+  return phasePreset(name, third !== undefined ? { a, b: second, c: third } : second !== undefined ? { a, c: second } : { a });
+}
+
+export function leBailOptions(model: ModelSpec, extra: Partial<LeBailOptions> = {}): LeBailOptions {
+  return {
+    strain: model.strain,
+    rangeDeg: model.rangeDeg,
+    exclusions: model.exclusions,
+    wavelengths: model.wavelengths,
+    instrument: model.instrument,
+    ...extra,
+  };
+}
+
+/** Whole-pattern fit of one scan. */
+export function fitPattern(scan: Scan, model: ModelSpec, extra: Partial<LeBailOptions> = {}, phases?: readonly Phase[]): LeBailResult {
+  const use = phases ?? model.phases.map(phaseFromSpec);
+  const fit = model.method === 'pawley' ? fitPawley : fitLeBail;
+  return fit(scan, use, leBailOptions(model, extra));
+}
+
+/** Start cells from a few strong reflections of each phase (layered: 003, 104, 110). */
+export function quickEstimate(scan: Scan, model: ModelSpec): Phase[] {
+  const withLines = model.wavelengths?.length ? { ...scan, wavelengths: model.wavelengths } : scan;
+  return model.phases.map((spec) => {
+    const phase = phaseFromSpec(spec);
+    if (phase.spaceGroup !== 'R-3m') return phase;
+    try {
+      const est = estimateLattice(withLines, phase, { reflections: ['003', '104', '110'], windowDeg: 0.6 });
+      return { ...phase, cell: est.cell };
+    } catch {
+      // A pattern where the named peaks cannot be found keeps the preset cell; the fit then flags itself.
+      return phase;
+    }
+  });
+}
+
+/** The JSON-safe summary of a fit: what tables, the driver and the CLI's JSON need. */
+export interface FitSummary {
+  readonly phases: readonly {
+    readonly name: string;
+    readonly spaceGroup: string;
+    readonly a: number;
+    readonly aSigma: number;
+    readonly b: number;
+    readonly bSigma: number;
+    readonly c: number;
+    readonly cSigma: number;
+    readonly alpha: number;
+    readonly beta: number;
+    readonly betaSigma: number;
+    readonly gamma: number;
+    readonly volume: number;
+    readonly volumeSigma: number;
+    readonly strain: LeBailResult['phases'][number]['strain'];
+    readonly fwhm003Deg?: number;
+    readonly layered: boolean;
+    readonly z?: number;
+  }[];
+  readonly zeroDeg: number;
+  readonly zeroSigma: number;
+  readonly displacement: number;
+  readonly Rwp: number;
+  readonly RwpBackgroundSubtracted: number;
+  readonly Rp: number;
+  readonly Rexp: number;
+  readonly chi2red: number;
+  readonly gof: number;
+  readonly points: number;
+  readonly iterations: number;
+  readonly stopReason: string;
+  readonly converged: boolean;
+}
+
+export function summarize(result: LeBailResult): FitSummary {
+  return {
+    phases: result.phases.map((p) => ({
+      name: p.name,
+      spaceGroup: p.spaceGroup,
+      a: p.a,
+      aSigma: p.aSigma,
+      b: p.b,
+      bSigma: p.bSigma,
+      c: p.c,
+      cSigma: p.cSigma,
+      alpha: p.alpha,
+      beta: p.beta,
+      betaSigma: p.betaSigma,
+      gamma: p.gamma,
+      volume: p.volume,
+      volumeSigma: p.volumeSigma,
+      strain: p.strain,
+      fwhm003Deg: p.fwhm003Deg,
+      layered: p.spaceGroup === 'R-3m' || p.spaceGroup === 'C2/m',
+      // Formula units per cell: 3 for R-3m on hexagonal axes, 2 for C2/m (science.md §2).
+      z: p.spaceGroup === 'R-3m' ? 3 : p.spaceGroup === 'C2/m' ? 2 : undefined,
+    })),
+    zeroDeg: result.zeroDeg,
+    zeroSigma: result.zeroSigma,
+    displacement: result.displacement,
+    Rwp: result.Rwp,
+    RwpBackgroundSubtracted: result.RwpBackgroundSubtracted,
+    Rp: result.Rp,
+    Rexp: result.Rexp,
+    chi2red: result.chi2red,
+    gof: result.gof,
+    points: result.points,
+    iterations: result.iterations,
+    stopReason: result.stopReason,
+    converged: result.stopReason.startsWith('converged'),
+  };
+}

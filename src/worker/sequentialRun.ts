@@ -1,0 +1,153 @@
+/**
+ * Sequential refinement of a series across worker threads (the pure driver is src/core/operando/sequential.ts):
+ * contiguous chunks, one per worker, each seeded from a quick peak estimate, every later pattern from the previous
+ * one in its branch. Used by the CLI and by the notebook API (where the workers are nested in the kernel's worker;
+ * interrupting the kernel ends them too).
+ */
+import path from 'node:path';
+import { WorkerClient } from './workerClient.ts';
+import { runSequential, chunkRanges, type SequentialEntry, type SequentialResult, type Seed, type FitLike, type PhaseLike } from '../core/operando/sequential.ts';
+import { fnv1a64 } from '../core/operando/hash.ts';
+import { buildResultsTable, type ResultsTable } from '../core/operando/resultsTable.ts';
+import type { AlignedPattern } from '../core/operando/align.ts';
+import { exposureMidUnixS, type Exposure } from '../core/operando/seriesTimes.ts';
+import { formatIsoUtc } from '../core/operando/time.ts';
+import type { Phase } from '../core/diffraction/phases.ts';
+import { phaseFromSpec, type FitSummary, type ModelSpec } from './refine.ts';
+import type { FileAccess } from './nodeFiles.ts';
+
+export interface SequentialRunOptions {
+  readonly files: readonly string[];
+  readonly model: ModelSpec;
+  readonly workers: number;
+  /** dist/worker.js; by default beside the running bundle (dist/cli.js or dist/worker.js). */
+  readonly workerScript?: string;
+  readonly branchOf?: (index: number) => string;
+  readonly onProgress?: (done: number, total: number, etaS: number) => void;
+  readonly isCancelled?: () => boolean;
+  /** Results of earlier runs by cache key (content hash, model, instrument, seed chain). */
+  readonly cache?: Map<string, SequentialEntry<FitLike>>;
+  readonly fileAccess: FileAccess;
+}
+
+/** The driver's view of a fit summary: monoclinic β only for monoclinic phases, layered and Z as the fit says. */
+export function toFitLike(s: FitSummary): FitLike & { readonly summary: FitSummary } {
+  const phases: PhaseLike[] = s.phases.map((p) => ({
+    name: p.name,
+    a: p.a,
+    aSigma: p.aSigma,
+    b: p.spaceGroup === 'C2/m' ? p.b : undefined,
+    bSigma: p.spaceGroup === 'C2/m' ? p.bSigma : undefined,
+    c: p.c,
+    cSigma: p.cSigma,
+    beta: p.spaceGroup === 'C2/m' ? p.beta : undefined,
+    betaSigma: p.spaceGroup === 'C2/m' ? p.betaSigma : undefined,
+    strain: { e001: p.strain.e001, e001Sigma: p.strain.e001Sigma },
+    fwhm003Deg: p.fwhm003Deg,
+    layered: p.layered,
+    z: p.z,
+  }));
+  return { phases, Rwp: s.Rwp, chi2red: s.chi2red, gof: s.gof, stopReason: s.stopReason, converged: s.converged, summary: s };
+}
+
+/** Start phases from a summary's refined cells. */
+function cellsOf(summary: FitSummary, model: ModelSpec): Phase[] {
+  return summary.phases.map((p, k) => {
+    const base = phaseFromSpec(model.phases[k] ?? p.name);
+    return { ...base, cell: { a: p.a, b: p.b, c: p.c, alphaDeg: p.alpha, betaDeg: p.beta, gammaDeg: p.gamma } };
+  });
+}
+
+let jobCounter = 0;
+
+export async function runSequentialRefinement(options: SequentialRunOptions): Promise<SequentialResult<FitLike & { summary: FitSummary }>> {
+  const n = options.files.length;
+  const workers = Math.max(1, Math.min(options.workers, n));
+  const script = options.workerScript ?? path.join(__dirname, 'worker.js');
+  const clients = Array.from({ length: workers }, () => new WorkerClient(script));
+  const ranges = chunkRanges(n, workers);
+  const workerOf = (i: number) => ranges.findIndex(([from, to]) => i >= from && i < to);
+  const jobId = `job-${process.pid}-${++jobCounter}`;
+  const call = async (w: number, method: string, args: unknown[]) => (await clients[w].request({ type: 'call', method, args })).result;
+  try {
+    await Promise.all(clients.map((_, w) => call(w, 'seqBegin', [jobId, options.model])));
+    const hashes = new Map<number, string>();
+    const modelKey = JSON.stringify({ ...options.model, instrument: undefined });
+    return await runSequential<string, Phase[], FitLike & { summary: FitSummary }>(options.files, {
+      chunks: workers,
+      branchOf: options.branchOf ? (_p, i) => options.branchOf!(i) : undefined,
+      quickEstimate: async (file, i) => (await call(workerOf(i), 'seqEstimate', [jobId, file])) as Phase[],
+      fit: async (file, seed: Seed<Phase[], FitLike & { summary: FitSummary }>, i) => {
+        // A previous result normally lives in this chunk's worker; its cells travel along for the case where it came
+        // from the cache instead (then the worker starts from those cells).
+        const wire =
+          seed.kind === 'previous'
+            ? { kind: 'previous', fromIndex: seed.fromIndex, phases: cellsOf(seed.previous.summary, options.model) }
+            : { kind: 'estimate', phases: seed.estimate };
+        return toFitLike((await call(workerOf(i), 'seqFit', [jobId, file, i, wire])) as FitSummary);
+      },
+      onProgress: options.onProgress ? (p) => options.onProgress!(p.done, p.total, p.etaS) : undefined,
+      isCancelled: options.isCancelled,
+      cache: options.cache ? { get: (k) => options.cache!.get(k) as never, set: (k, v) => void options.cache!.set(k, v) } : undefined,
+      identity: {
+        contentHash: (file, i) => {
+          let h = hashes.get(i);
+          if (!h) hashes.set(i, (h = fnv1a64(options.fileAccess.readBytes(file))));
+          return h;
+        },
+        model: modelKey,
+        instrument: JSON.stringify(options.model.instrument ?? {}),
+      },
+    });
+  } finally {
+    await Promise.all(clients.map((c) => c.terminate('sequential refinement finished')));
+  }
+}
+
+/** Patterns with times (or none) but no electrochemistry: c_Li, voltage and current stay NaN. */
+export function timedPatterns(files: readonly string[], exposures: readonly (Exposure | undefined)[]): AlignedPattern[] {
+  let seriesStart = Number.POSITIVE_INFINITY;
+  for (const e of exposures) if (e && e.startUnixS < seriesStart) seriesStart = e.startUnixS;
+  return files.map((file, k) => {
+    const e = exposures[k];
+    const mid = e ? exposureMidUnixS(e) : Number.NaN;
+    return {
+      file,
+      startUnixS: e?.startUnixS ?? Number.NaN,
+      endUnixS: e?.endUnixS ?? Number.NaN,
+      midUnixS: mid,
+      timeS: e ? mid - seriesStart : Number.NaN,
+      cLi: Number.NaN,
+      cLiSpan: Number.NaN,
+      cLiMin: Number.NaN,
+      cLiMax: Number.NaN,
+      voltageV: Number.NaN,
+      currentMilliamp: Number.NaN,
+      cycle: Number.NaN,
+      step: Number.NaN,
+      branch: undefined,
+      flags: e ? [] : ['no-time'],
+    } as AlignedPattern;
+  });
+}
+
+/** The results table of a finished (or cancelled) run. */
+export function resultsTable(
+  patterns: readonly AlignedPattern[],
+  run: SequentialResult<FitLike>,
+  cLiOverride?: Float64Array,
+): ResultsTable {
+  return buildResultsTable(
+    patterns.map((pattern, i) => {
+      const entry = run.entries[i];
+      return {
+        pattern,
+        result: entry?.result,
+        flags: entry ? [...entry.flags] : ['not-run'],
+        cLi: cLiOverride && Number.isFinite(cLiOverride[i]) ? cLiOverride[i] : undefined,
+      };
+    }),
+  );
+}
+
+export { formatIsoUtc };
