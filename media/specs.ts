@@ -5,6 +5,8 @@
 import type { EchemView, FitView, ScanView } from '../src/protocol/scanEditor.ts';
 import { convertAxis as convertAxisArray } from '../src/core/data/axis.ts';
 import type { AxisUnit } from '../src/core/data/scan.ts';
+import { minMaxDecimate } from '../src/core/plot/decimate.ts';
+import { echemTimeSpec } from '../src/core/plot/echemTimeSpec.ts';
 
 export type AxisChoice = 'twoTheta' | 'q' | 'd';
 export type IntensityScale = 'linear' | 'sqrt' | 'log';
@@ -21,25 +23,9 @@ export function convertAxis(values: readonly number[], from: string, to: AxisCho
   return Array.from(convertAxisArray(Float64Array.from(values), { axis: f, unit: VIEW_UNIT[f] }, { axis: to, unit: VIEW_UNIT[to] }, wavelengthAngstrom));
 }
 
-/** Keep at most `max` points with min/max decimation per bucket, so peaks survive at any zoom. */
-function decimate(x: number[], ys: number[][], max: number): number[] {
-  const n = x.length;
-  if (n <= max) return x.map((_, i) => i);
-  const buckets = Math.floor(max / 2);
-  const idx: number[] = [];
-  for (let b = 0; b < buckets; b++) {
-    const from = Math.floor((b * n) / buckets);
-    const to = Math.floor(((b + 1) * n) / buckets);
-    let lo = from;
-    let hi = from;
-    for (let i = from; i < to; i++) {
-      if (ys[0][i] < ys[0][lo]) lo = i;
-      if (ys[0][i] > ys[0][hi]) hi = i;
-    }
-    idx.push(Math.min(lo, hi));
-    if (lo !== hi) idx.push(Math.max(lo, hi));
-  }
-  return idx;
+/** Indices kept for display: min/max per bucket over every curve, so peaks survive at any zoom. */
+function decimate(ys: number[][], max: number): number[] {
+  return Array.from(minMaxDecimate(ys.map((y) => Float64Array.from(y)), max));
 }
 
 export function patternSpec(
@@ -48,7 +34,7 @@ export function patternSpec(
 ): Record<string, unknown> {
   const x = scan.axis === options.axis || !options.wavelengthAngstrom ? scan.x : convertAxis(scan.x, scan.axis, options.axis, options.wavelengthAngstrom);
   const curves = [scan.y, ...(options.fit ? [options.fit.calculated, options.fit.difference] : [])];
-  const keep = decimate(x, curves, 8000);
+  const keep = decimate(curves, 8000);
   const values = keep.map((i) => ({
     x: x[i],
     obs: scan.y[i],
@@ -93,7 +79,7 @@ export function patternSpec(
 export function heatmapSpec(scans: readonly ScanView[]): Record<string, unknown> {
   const values: { x: number; scan: number; y: number }[] = [];
   for (const [s, scan] of scans.entries()) {
-    const keep = decimate(scan.x, [scan.y], 600);
+    const keep = decimate([scan.y], 600);
     for (const i of keep) values.push({ x: scan.x[i], scan: s + 1, y: scan.y[i] });
   }
   return {
@@ -111,26 +97,5 @@ export function heatmapSpec(scans: readonly ScanView[]): Record<string, unknown>
 }
 
 export function echemSpec(rec: EchemView, cycle?: number): Record<string, unknown> {
-  const t = rec.columns.time_s ?? [];
-  const cycles = rec.columns.cycle;
-  const idx = t.map((_, i) => i).filter((i) => cycle === undefined || !cycles || cycles[i] === cycle);
-  const series = (['voltage_V', 'current_mA', 'charge_mAh'] as const).filter((k) => rec.columns[k]);
-  const keep = decimate(idx.map((i) => t[i]), [idx.map((i) => rec.columns[series[0]]?.[i] ?? 0)], 6000).map((j) => idx[j]);
-  const titles: Record<string, string> = { voltage_V: 'Voltage (V)', current_mA: 'Current (mA)', charge_mAh: 'Charge (mAh)' };
-  const values = keep.map((i) => Object.fromEntries([['time_h', t[i] / 3600], ...series.map((k) => [k, rec.columns[k][i]])]));
-  return {
-    $schema: SCHEMA,
-    data: { values },
-    vconcat: series.map((k, n) => ({
-      width: 'container',
-      height: 160,
-      mark: { type: 'line', strokeWidth: 1 },
-      ...(n === 0 ? { params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }] } : {}),
-      encoding: {
-        x: { field: 'time_h', type: 'quantitative', title: 'Time (h)' },
-        y: { field: k, type: 'quantitative', title: titles[k], scale: { zero: false } },
-        tooltip: [{ field: 'time_h', type: 'quantitative', title: 'Time (h)', format: '.4f' }, { field: k, type: 'quantitative', title: titles[k], format: '.5g' }],
-      },
-    })),
-  };
+  return echemTimeSpec(rec.columns, { cycle, width: 'container' });
 }

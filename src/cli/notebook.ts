@@ -83,7 +83,10 @@ export async function runNotebook(notebook: Ipynb, notebookDir: string, log: (li
       const { code } = transpileCell(source);
       const value = await session.run(code, name, notebookDir, {
         emit: (o) => outputs.push(toIpynbOutput(o)),
-        progress: (done, total, message) => log(`${name}: ${message ?? 'working'} ${done}/${total}`),
+        // A log line every 10 % of long work, not one per step.
+        progress: (done, total, message) => {
+          if (done === total || Math.floor((10 * done) / total) > Math.floor((10 * (done - 1)) / total)) log(`${name}: ${message ?? 'working'} ${done}/${total}`);
+        },
       });
       if (value) outputs.push(toIpynbOutput(value, count));
       log(`${name}: ok (${Date.now() - t0} ms)`);

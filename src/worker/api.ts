@@ -88,12 +88,6 @@ export function makeApi(ctx: CellContext, files: FileAccess) {
     read: (file: string, options: WavelengthOptions & { scan?: number } = {}) => readScan(files, resolve(file), options),
     /** Read any supported file as it is (all scans, or the cycler record). */
     readFile: (file: string) => readAny(files, resolve(file)),
-    /** Read a cycler / potentiostat file. */
-    readEchem: (file: string): EchemRecord => {
-      const data = readAny(files, resolve(file));
-      if (data.kind !== 'electrochemistry') throw new TypeError(`${file} is a diffraction file; use read()`);
-      return data;
-    },
     /** A chart from a raw Vega-Lite spec. */
     chart: (spec: Record<string, unknown>, title?: string): Chart => makeChart(spec, title),
     show,

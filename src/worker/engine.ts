@@ -1,24 +1,267 @@
-/** The engine part of the cell API: peaks, fits, series, lithium content, analyses and charts. */
+/**
+ * The engine part of the cell API (`xrd.*` beyond reading): peaks, fits, series, lithium content, sequential
+ * refinement, analyses and charts. The same core functions as the CLI; long work reports progress to the cell.
+ */
+import os from 'node:os';
 import type { CellContext } from './session.ts';
 import type { FileAccess } from './nodeFiles.ts';
 import type { Scan } from '../core/data/scan.ts';
+import type { EchemRecord } from '../core/data/echem.ts';
+import { dominantWavelengthAngstrom } from '../core/data/scan.ts';
 import { makeChart, type Chart } from './display.ts';
+import { readAny, readScan, type WavelengthOptions, userWavelengths } from './api.ts';
+import { fitPattern, type ModelSpec } from './refine.ts';
+import { runSequentialRefinement, resultsTable, timedPatterns } from './sequentialRun.ts';
+import { findPeaks as corePeaks, fitPeaks as coreFitPeaks, estimateLattice as coreEstimate, type PeakFitOptions } from '../core/diffraction/peaks.ts';
+import type { LeBailResult } from '../core/diffraction/leBail.ts';
+import { phasePreset } from '../core/diffraction/phases.ts';
+import { naturalSort } from '../core/operando/naturalSort.ts';
+import { lithiumTimeline, type LithiumOptions, type LithiumResult } from '../core/operando/lithium.ts';
+import { alignPatterns, assignLithiumByFile, seedBranchKeys, type AlignedPattern } from '../core/operando/align.ts';
+import { exposureFromHeader, parseScanLog, matchScanLog, exposuresFromPeriod, type Exposure } from '../core/operando/seriesTimes.ts';
+import { parseTimestampUnixS, type ClockOptions } from '../core/operando/time.ts';
+import { differentialCapacity } from '../core/operando/differentialCapacity.ts';
+import { parseCsv } from '../core/operando/csv.ts';
+import { resultsTableToCsv } from '../core/operando/resultsTable.ts';
+import type { SequentialEntry, FitLike } from '../core/operando/sequential.ts';
+import { analyzeResults, type AnalyzeOptions, type AnalysisResult } from '../core/analysis/analyzeResults.ts';
 import { patternSpec } from '../core/plot/patternSpec.ts';
+import { operandoHeatmapSpec, waterfallSpec } from '../core/plot/operandoSpec.ts';
+import { latticeSpec, latticeSeriesFromRows } from '../core/plot/latticeSpec.ts';
+import { voltageSpec, dQdVSpec } from '../core/plot/electrochemistrySpecs.ts';
+import { echemTimeSpec } from '../core/plot/echemTimeSpec.ts';
+import { reportSpecs } from '../core/plot/reportSpecs.ts';
 
-/** A scan-like input for plots: a Scan. */
-function patternChart(scan: Scan & { file?: string }, options: { title?: string } = {}): Chart {
-  const title = options.title ?? scan.file ?? scan.sample;
-  return makeChart(patternSpec({ x: scan.x, observed: scan.y, sigma: scan.sigma, axis: scan.axis, intensityKind: scan.intensityKind, title }), title);
+/** A series: files in natural order and their scans. */
+export interface Series {
+  readonly files: readonly string[];
+  readonly scans: readonly (Scan & { file: string })[];
 }
 
-export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: string) => string) {
-  void ctx;
-  void files;
-  void resolve;
+/** Options of `xrd.fit`: phase specs (`layered`, `layered:2.87,14.2`, `al` …) and the model. */
+export interface FitOptions extends WavelengthOptions {
+  readonly phases?: readonly string[];
+  readonly method?: 'lebail' | 'pawley';
+  readonly strain?: ModelSpec['strain'];
+  readonly rangeDeg?: readonly [number, number];
+  readonly exclusions?: ModelSpec['exclusions'];
+  readonly instrument?: ModelSpec['instrument'];
+}
+
+/** Options of `xrd.sequential`. */
+export interface SequentialOptions extends FitOptions {
+  readonly workers?: number;
+  /** c_Li per file (`file,c_Li` CSV path or rows), or from cycler files (`echem`). */
+  readonly clis?: string | readonly { file: string; cLi: number }[];
+  readonly echem?: { readonly files: readonly string[] } & Omit<LithiumOptions, 'startTimes'>;
+  /** Pattern times: a scan log CSV, or a start (ISO) and a period; default the files' headers. */
+  readonly times?: { readonly log?: string; readonly start?: string; readonly periodS?: number } & ClockOptions;
+}
+
+/** What `xrd.sequential` returns: the results table and how the run went. */
+export interface SequentialResults {
+  readonly columns: readonly string[];
+  readonly rows: readonly Record<string, unknown>[];
+  readonly done: number;
+  readonly cancelled: boolean;
+  readonly seconds: number;
+  readonly warnings: readonly string[];
+  csv(): string;
+}
+
+function modelOf(options: FitOptions): ModelSpec {
   return {
+    phases: options.phases ?? ['layered'],
+    method: options.method,
+    strain: options.strain ?? 'uniaxial001',
+    rangeDeg: options.rangeDeg,
+    exclusions: options.exclusions,
+    wavelengths: userWavelengths(options),
+    instrument: options.instrument,
+  };
+}
+
+const asRows = (t: SequentialResults | readonly Record<string, unknown>[]) => (Array.isArray(t) ? t : (t as SequentialResults).rows);
+
+export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: string) => string) {
+  // Results of sequential runs survive between cells: re-running an unchanged cell reuses them.
+  const cache = sequentialCache;
+
+  const readSeries = (input: string | readonly string[], options: WavelengthOptions = {}): Series => {
+    const list = typeof input === 'string' ? [input] : input;
+    const paths: string[] = [];
+    for (const p of list.map(resolve)) {
+      if (files.isDirectory(p)) paths.push(...naturalSort(files.list(p).filter((f) => /\.(xy|xye|dat|chi|xrdml|brml|raw|ras|rasx|gsa|gss|fxye|uxd)$/i.test(f))).map((f) => `${p}/${f}`));
+      else paths.push(p);
+    }
+    if (!paths.length) throw new Error(`no scan files in ${list.join(', ')}`);
+    return { files: paths, scans: paths.map((p) => readScan(files, p, options)) };
+  };
+
+  const sequential = async (series: Series, options: SequentialOptions = {}): Promise<SequentialResults> => {
+    const t0 = Date.now();
+    const warnings: string[] = [];
+    const clock: ClockOptions = { timeZone: options.times?.timeZone, clockOffsetS: options.times?.clockOffsetS };
+    let exposures: (Exposure | undefined)[];
+    if (options.times?.log) {
+      const m = matchScanLog(series.files, parseScanLog(new TextDecoder().decode(files.readBytes(resolve(options.times.log))), clock));
+      exposures = [...m.exposures];
+      warnings.push(...m.warnings);
+    } else if (options.times?.start) {
+      exposures = exposuresFromPeriod(series.files.length, parseTimestampUnixS(options.times.start, clock), options.times.periodS ?? NaN);
+    } else exposures = series.scans.map((s) => (s.startTime ? exposureFromHeader(s, clock) : undefined));
+
+    let patterns: AlignedPattern[];
+    let cLiOverride: Float64Array | undefined;
+    if (options.echem) {
+      const records = options.echem.files.map((f) => readEchem(f));
+      const li = lithiumTimeline(records, options.echem);
+      const aligned = alignPatterns(series.files, exposures, li.timeline);
+      patterns = aligned.patterns;
+      warnings.push(...li.warnings, ...aligned.warnings);
+    } else {
+      patterns = timedPatterns(series.files, exposures);
+      if (options.clis) {
+        const table = typeof options.clis === 'string' ? readCsv(options.clis).map((r) => ({ file: String(r.file), cLi: Number(r.c_Li) })) : options.clis;
+        const assigned = assignLithiumByFile(series.files, table);
+        cLiOverride = assigned.cLi;
+        warnings.push(...assigned.warnings);
+      }
+    }
+    const branchKeys = patterns.some((p) => p.branch !== undefined) ? seedBranchKeys(patterns) : undefined;
+    const run = await runSequentialRefinement({
+      files: series.files,
+      model: modelOf(options),
+      workers: options.workers ?? Math.max(1, Math.min(os.availableParallelism(), 8)),
+      branchOf: branchKeys ? (i) => branchKeys[i] : undefined,
+      fileAccess: files,
+      cache,
+      onProgress: (done, total, etaS) => ctx.progress(done, total, `Refining, ETA ${etaS.toFixed(0)} s`),
+    });
+    const table = resultsTable(patterns, run, cLiOverride);
+    const rows = table.rows.map((r) => ({ ...r }));
+    return {
+      columns: table.columns,
+      rows,
+      done: run.done,
+      cancelled: run.cancelled,
+      seconds: (Date.now() - t0) / 1000,
+      warnings,
+      csv: () => resultsTableToCsv(table),
+    };
+  };
+
+  const readEchem = (file: string): EchemRecord => {
+    const data = readAny(files, resolve(file));
+    if (data.kind !== 'electrochemistry') throw new TypeError(`${file} is a diffraction file, not a cycler record`);
+    return data;
+  };
+
+  const readCsv = (file: string): Record<string, string>[] => {
+    const t = parseCsv(new TextDecoder().decode(files.readBytes(resolve(file))));
+    return t.rows.map((r) => Object.fromEntries(t.header.map((h, i) => [h, r[i] ?? ''])));
+  };
+
+  const fitChart = (scan: Scan & { file?: string }, fit?: LeBailResult, title?: string): Chart => {
+    const t = title ?? scan.file;
+    if (!fit) return makeChart(patternSpec({ x: scan.x, observed: scan.y, sigma: scan.sigma, axis: scan.axis, intensityKind: scan.intensityKind, title: t }), t);
+    // The fit covers a range of the scan: plot that range.
+    const from = fit.twoThetaDeg[0];
+    const to = fit.twoThetaDeg[fit.twoThetaDeg.length - 1];
+    const lo = scan.x.findIndex((v) => v >= from - 1e-9);
+    const observed = scan.y.subarray(lo, lo + fit.twoThetaDeg.length);
+    return makeChart(
+      patternSpec({
+        x: fit.twoThetaDeg,
+        observed,
+        calculated: fit.calculated,
+        axis: 'twoTheta',
+        intensityKind: scan.intensityKind,
+        reflections: fit.phases.map((p) => ({
+          phase: p.name,
+          positions: Float64Array.from(p.reflections.filter((r) => r.twoThetaDeg >= from && r.twoThetaDeg <= to), (r) => r.twoThetaDeg),
+          hkl: p.reflections.filter((r) => r.twoThetaDeg >= from && r.twoThetaDeg <= to).map((r) => `${r.h}${r.k}${r.l}`),
+        })),
+        title: t,
+      }),
+      t,
+    );
+  };
+
+  return {
+    /** Peak positions (strongest first) with d and q when the wavelength is known. */
+    findPeaks: (scan: Scan, options: Parameters<typeof corePeaks>[1] = {}) => {
+      const lambda = dominantWavelengthAngstrom(scan);
+      return corePeaks(scan, options).map((twoThetaDeg) => {
+        const i = Math.max(0, scan.x.findIndex((v) => v >= twoThetaDeg));
+        const s = lambda ? Math.sin((twoThetaDeg * Math.PI) / 360) : NaN;
+        return { twoThetaDeg, dAngstrom: lambda ? lambda / (2 * s) : NaN, qInvAngstrom: lambda ? (4 * Math.PI * s) / lambda : NaN, counts: scan.y[i] };
+      });
+    },
+    fitPeaks: (scan: Scan, options: PeakFitOptions = {}) => coreFitPeaks(scan, options),
+    estimateLattice: (scan: Scan, phase = 'layered', reflections: readonly string[] = ['003', '104', '110']) => coreEstimate(scan, phasePreset(phase), { reflections }),
+    /** Le Bail (or Pawley) fit of one scan. */
+    fit: (scan: Scan, options: FitOptions = {}): LeBailResult => fitPattern(scan, modelOf(options)),
+    readSeries,
+    readEchem,
+    readCsv,
+    /** c_Li from cycler files (science.md §6). */
+    lithium: (echemFiles: string | readonly string[], options: LithiumOptions): LithiumResult =>
+      lithiumTimeline((typeof echemFiles === 'string' ? [echemFiles] : echemFiles).map(readEchem), options),
+    sequential,
+    /** Characteristic lithium contents and the strain master curve of a results table. */
+    analyze: (results: SequentialResults | readonly Record<string, unknown>[], options: AnalyzeOptions = {}): AnalysisResult => analyzeResults(asRows(results), options),
     plot: {
-      /** Observed pattern (and a fit's calculated and difference curves when given a fit result). */
-      pattern: patternChart,
+      /** Observed pattern; with a fit, calculated, difference and reflection ticks. */
+      pattern: (scan: Scan & { file?: string }, fit?: LeBailResult, title?: string) => fitChart(scan, fit, title),
+      heatmap: (series: Series, options: { row?: 'index' | 'timeS' | 'cLi'; rowValues?: ArrayLike<number>; intensityScale?: 'linear' | 'sqrt' | 'log' } = {}) =>
+        makeChart(
+          operandoHeatmapSpec({
+            x: series.scans[0].x,
+            xs: series.scans.map((s) => s.x),
+            patterns: series.scans.map((s) => s.y),
+            axis: series.scans[0].axis,
+            row: options.row ?? 'index',
+            rowValues: options.rowValues ? Float64Array.from(options.rowValues) : undefined,
+            files: series.files.map(files.basename),
+            intensityScale: options.intensityScale ?? 'sqrt',
+          }),
+          'Operando heatmap',
+        ),
+      waterfall: (series: Series, options: { row?: 'index' | 'timeS' | 'cLi'; rowValues?: ArrayLike<number> } = {}) =>
+        makeChart(
+          waterfallSpec({
+            x: series.scans[0].x,
+            xs: series.scans.map((s) => s.x),
+            patterns: series.scans.map((s) => s.y),
+            axis: series.scans[0].axis,
+            row: options.row ?? 'index',
+            rowValues: options.rowValues ? Float64Array.from(options.rowValues) : undefined,
+            files: series.files.map(files.basename),
+          }),
+          'Waterfall',
+        ),
+      /** a, c, d_TM, d_IL against c_Li (several results tables as several series). */
+      lattice: (results: SequentialResults | readonly Record<string, unknown>[] | Record<string, SequentialResults>, name = 'series') => {
+        const entries = Array.isArray(results) || 'rows' in (results as object) ? [[name, results] as const] : Object.entries(results as Record<string, SequentialResults>);
+        return makeChart(latticeSpec({ series: entries.flatMap(([n, r]) => latticeSeriesFromRows(asRows(r as SequentialResults), n)) }), 'Lattice parameters against c_Li');
+      },
+      /** Every unified-picture chart of one or several results tables: lattice, derivatives, eqn (1), master curve, voltage. */
+      report: (results: SequentialResults | readonly Record<string, unknown>[], options: AnalyzeOptions & { name?: string; deltas?: number[]; strainColumn?: string } = {}): Chart[] => {
+        const rows = asRows(results);
+        const analysis = analyzeResults(rows, options.strainColumn ? { ...options, columns: { ...options.columns, strain: options.strainColumn } } : options);
+        const specs = reportSpecs([{ name: options.name ?? 'series', rows, analysis }], { window: options.window, deltas: options.deltas, strainColumn: options.strainColumn });
+        return Object.entries(specs).map(([k, spec]) => makeChart(spec, k));
+      },
+      voltage: (li: LithiumResult, name = 'cell') => makeChart(voltageSpec({ series: [{ name, cLi: li.timeline.cLi, voltageV: li.timeline.voltageV }] }), 'Voltage against c_Li'),
+      dqdv: (li: LithiumResult, name = 'cell') => {
+        const d = differentialCapacity(li.timeline);
+        return makeChart(dQdVSpec({ series: [{ name, voltageV: d.voltageV, dQdVMahPerV: d.dQdVMahPerV }] }), 'dQ/dV');
+      },
+      echem: (record: EchemRecord, cycle?: number) => makeChart(echemTimeSpec(record.columns, { cycle }), 'Cycler record'),
     },
   };
 }
+
+/** Per-worker cache of sequential results (by content hash, model, instrument and seed chain). */
+const sequentialCache = new Map<string, SequentialEntry<FitLike>>();

@@ -80,7 +80,12 @@ const marker = (label: string, c: { value: number; sigma: number; status: 'inter
 
 /** Every chart of the report, by file-name-friendly key. */
 export function reportSpecs(series: readonly ReportSeries[], options: Partial<ReportOptions> = {}): Record<string, VegaLiteSpec> {
-  const o = { ...REPORT_DEFAULTS, ...options };
+  // An option given as undefined keeps its default.
+  const o: ReportOptions = {
+    window: options.window ?? REPORT_DEFAULTS.window,
+    deltas: options.deltas ?? REPORT_DEFAULTS.deltas,
+    strainColumn: options.strainColumn ?? REPORT_DEFAULTS.strainColumn,
+  };
   const charts: Record<string, VegaLiteSpec> = {};
   charts.lattice = latticeSpec({ series: series.flatMap((s) => latticeSeriesFromRows(s.rows, s.name)), title: 'Lattice parameters against c_Li' });
 
