@@ -10,6 +10,11 @@ const outDir = path.join('out', `unit-${process.pid}`);
 process.on('exit', () => fs.rmSync(outDir, { recursive: true, force: true }));
 const build = spawnSync(process.execPath, ['esbuild.mjs', '--unit'], { stdio: 'inherit', env: { ...process.env, UNIT_OUTDIR: outDir } });
 if (build.status !== 0) process.exit(build.status ?? 1);
+// Tests of the CLI and the examples run dist/ as users do: build it when they are selected.
+if (!filters.length || filters.some((f) => 'cli examples'.includes(f) || f.includes('cli') || f.includes('examples'))) {
+  const shipped = spawnSync(process.execPath, ['esbuild.mjs', '--no-tests'], { stdio: 'inherit' });
+  if (shipped.status !== 0) process.exit(shipped.status ?? 1);
+}
 
 function list(dir) {
   if (!fs.existsSync(dir)) return [];

@@ -136,6 +136,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// `operando-xrd convert X | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (e: Error) => {

@@ -49,7 +49,7 @@ export function modelOptions(args: ParsedArgs): ModelSpec & { instrumentText?: s
   const phases = args.flags.get('phase') ?? ['layered'];
   const strain = flag(args, 'strain') ?? 'uniaxial001';
   if (!(strain in StrainModel)) throw new UsageError(`--strain must be one of ${Object.keys(StrainModel).join(', ')}`);
-  const method = flag(args, 'method') ?? 'lebail';
+  const method = flag(args, 'method') ?? 'pawley';
   if (method === 'rietveld') throw new UsageError('--method rietveld is not available yet: use lebail or pawley (cells, strain) or peaks');
   if (!['lebail', 'pawley', 'peaks'].includes(method)) throw new UsageError('--method must be lebail, pawley, peaks or rietveld');
   let wavelengths = wavelengthOption(args);
@@ -205,7 +205,7 @@ async function sequential(args: ParsedArgs): Promise<number> {
 export const refineCommands = {
   usage: `  fit FILE --phase layered[:a,c] [--phase al|cu|graphite|li|steel|spinel …] [--wavelength Å | --energy-kev E | --anode Cu|Mo|Co|Ag]
         [--instrument FILE.instprm] [--range from:to] [--exclude from:to[deg|A|invA] …] [--strain none|iso|uniaxial001|stephens]
-        [--method lebail|pawley|peaks] [--json]
+        [--method pawley|lebail|peaks] [--json]   (pawley by default)
   sequential FILES|DIR --phase … [fit options] [--clis CSV] [--echem FILE… mass/composition options --c0 C]
         [--times LOG.csv | --start ISO --period-s P] [--timezone Z] [--workers N] --out results.csv`,
   handlers: { fit, sequential } as Record<string, (args: ParsedArgs) => Promise<number>>,

@@ -3,6 +3,7 @@
  * refinement, analyses and charts. The same core functions as the CLI; long work reports progress to the cell.
  */
 import os from 'node:os';
+import path from 'node:path';
 import type { CellContext } from './session.ts';
 import type { FileAccess } from './nodeFiles.ts';
 import type { Scan } from '../core/data/scan.ts';
@@ -15,6 +16,7 @@ import { runSequentialRefinement, resultsTable, timedPatterns } from './sequenti
 import { findPeaks as corePeaks, fitPeaks as coreFitPeaks, estimateLattice as coreEstimate, type PeakFitOptions } from '../core/diffraction/peaks.ts';
 import type { LeBailResult } from '../core/diffraction/leBail.ts';
 import { phasePreset } from '../core/diffraction/phases.ts';
+import { parseInstprm } from '../core/diffraction/instprm.ts';
 import { naturalSort } from '../core/operando/naturalSort.ts';
 import { lithiumTimeline, type LithiumOptions, type LithiumResult } from '../core/operando/lithium.ts';
 import { alignPatterns, assignLithiumByFile, seedBranchKeys, type AlignedPattern } from '../core/operando/align.ts';
@@ -113,14 +115,16 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
 
     let patterns: AlignedPattern[];
     let cLiOverride: Float64Array | undefined;
+    // Tables name files relative to the notebook, as the user wrote them.
+    const names = series.files.map((f) => path.relative(ctx.cwd, f));
     if (options.echem) {
       const records = options.echem.files.map((f) => readEchem(f));
       const li = lithiumTimeline(records, options.echem);
-      const aligned = alignPatterns(series.files, exposures, li.timeline);
+      const aligned = alignPatterns(names, exposures, li.timeline);
       patterns = aligned.patterns;
       warnings.push(...li.warnings, ...aligned.warnings);
     } else {
-      patterns = timedPatterns(series.files, exposures);
+      patterns = timedPatterns(names, exposures);
       if (options.clis) {
         const table = typeof options.clis === 'string' ? readCsv(options.clis).map((r) => ({ file: String(r.file), cLi: Number(r.c_Li) })) : options.clis;
         const assigned = assignLithiumByFile(series.files, table);
@@ -204,6 +208,8 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
     fit: (scan: Scan, options: FitOptions = {}): LeBailResult => fitPattern(scan, modelOf(options)),
     readSeries,
     readEchem,
+    /** A GSAS-II .instprm instrument file: the calibrated profile (held fixed in fits) and its wavelengths. */
+    readInstrument: (file: string) => parseInstprm(new TextDecoder().decode(files.readBytes(resolve(file)))).instrument,
     readCsv,
     /** c_Li from cycler files (science.md §6). */
     lithium: (echemFiles: string | readonly string[], options: LithiumOptions): LithiumResult =>

@@ -40,7 +40,10 @@ export const RESULT_COLUMN_NAMES: ResultColumnNames = {
 /** Options of {@link analyzeResults}. */
 export interface AnalyzeOptions extends Partial<CharacteristicOptions> {
   readonly columns?: Partial<ResultColumnNames>;
-  /** c_Li values closer than this are one rest and merged (default 1e-9). */
+  /**
+   * c_Li changes up to this size count as no change: such samples are one rest (merged) and do not turn a branch
+   * (default 1e-4, far below one pattern's Δc_Li even at C/100, far above the drift of integrated rest currents).
+   */
   readonly mergeTolerance?: number;
 }
 
@@ -101,18 +104,15 @@ export function analyzeResults(table: readonly Readonly<Record<string, unknown>>
   const strainSigma = column(`${names.strain}_sigma`);
   const hasStrain = strain.some(Number.isFinite);
 
+  const tolerance = options.mergeTolerance ?? 1e-4;
   const branches: BranchAnalysis[] = [];
   const curves: MasterCurveSeries[] = [];
-  for (const b of splitMonotonicBranches(cLi, options.mergeTolerance ?? 1e-9)) {
+  for (const b of splitMonotonicBranches(cLi, tolerance)) {
     const keep: number[] = [];
     for (let i = b.start; i < b.end; i++) if (Number.isFinite(cLi[i])) keep.push(i);
     const pick = (v: Float64Array): Float64Array => Float64Array.from(keep, (i) => v[i]);
-    const merged = mergeEqualAbscissae(pick(cLi), [pick(dTM), pick(dIL), pick(strain), pick(strainSigma)], options.mergeTolerance ?? 1e-9, [
-      'mean',
-      'mean',
-      'mean',
-      'sigma',
-    ]);
+    const columns = [pick(dTM), pick(dIL), pick(strain), pick(strainSigma)];
+    const merged = mergeEqualAbscissae(pick(cLi), columns, tolerance, ['mean', 'mean', 'mean', 'sigma']);
     // Work on increasing c_Li whatever the branch direction.
     const ascending = merged.x.length > 1 && merged.x[0] > merged.x[merged.x.length - 1];
     const order = (v: Float64Array): Float64Array => (ascending ? v.slice().reverse() : v);

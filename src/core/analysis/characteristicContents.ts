@@ -23,7 +23,10 @@ export interface CharacteristicContent {
 
 /** Options shared by the locators; defaults in {@link CHARACTERISTIC_DEFAULTS}. */
 export interface CharacteristicOptions {
-  /** Odd rolling-mean window in samples; derivatives use a local quadratic over the same number of samples. */
+  /**
+   * Odd window in samples: of the rolling mean that picks a maximum, of the local quadratics that place it and
+   * estimate the noise; slopes of d_TM use local quadratics over 2·window − 1 samples.
+   */
   readonly window: number;
   /** Resampling replicates for σ. */
   readonly replicates: number;
@@ -87,13 +90,13 @@ export function maximumLocation(x: ArrayLike<number>, y: ArrayLike<number>, wind
 }
 
 /**
- * Abscissa of the largest (signed) slope dy/dx: local-quadratic derivative (see slopeOfSmoothed), its argmax refined
+ * Abscissa of the largest (signed) slope dy/dx: local-quadratic derivative (see localSlope), its argmax refined
  * by a parabola through the derivative within `window` samples. 'boundary' when the largest slope is at an end.
  */
 export function maxSlopeLocation(x: ArrayLike<number>, y: ArrayLike<number>, window: number): LocatedContent {
   const n = x.length;
   if (n < 4) return NONE;
-  const slope = slopeOfSmoothed(x, y, window);
+  const slope = localSlope(x, y, window);
   const i = argmax(slope);
   if (i < 0) return NONE;
   if (i === 0 || i === n - 1) return { value: x[i], status: 'boundary' };
@@ -109,7 +112,7 @@ export function maxSlopeLocation(x: ArrayLike<number>, y: ArrayLike<number>, win
 export function plateauOnset(x: ArrayLike<number>, y: ArrayLike<number>, window: number, fraction: number): LocatedContent {
   const n = x.length;
   if (n < 4) return NONE;
-  const slope = slopeOfSmoothed(x, y, window);
+  const slope = localSlope(x, y, window);
   let iMax = -1;
   let max = 0;
   for (let i = 0; i < n; i++) {
@@ -133,10 +136,11 @@ export function plateauOnset(x: ArrayLike<number>, y: ArrayLike<number>, window:
 }
 
 /**
- * σ of a located content by a residual bootstrap: the noise is y minus its rolling mean (inflated by √(w/(w − 1))
- * for the part the mean absorbs), replicates add noise drawn with replacement to the rolling mean, and the locator
- * is re-run on each. Deterministic for a given seed. 0 for noise-free input; NaN when fewer than two replicates
- * locate anything.
+ * σ of a located content by a residual bootstrap: the trend is a local quadratic over `window` samples on the
+ * actual c_Li (a rolling mean would count its own curvature bias as noise), the noise is y minus that trend
+ * (inflated by √(w/(w − 3)) for the three coefficients each local fit absorbs), replicates add noise drawn with
+ * replacement to the trend, and the locator is re-run on each. Deterministic for a given seed; 0 for data that are
+ * locally quadratic without noise; NaN when fewer than two replicates locate anything.
  */
 export function resampledSigma(
   x: ArrayLike<number>,
@@ -147,8 +151,11 @@ export function resampledSigma(
   seed: number,
 ): number {
   const n = y.length;
-  const smooth = rollingMean(y, window);
-  const inflate = window > 1 ? Math.sqrt(window / (window - 1)) : 1;
+  const w = Math.max(5, window);
+  const size = Math.min(w, n % 2 === 1 ? n : n - 1);
+  if (size < 5) return Number.NaN;
+  const smooth = localPolynomialFit(x, y, size, 2).value;
+  const inflate = Math.sqrt(size / (size - 3));
   const noise: number[] = [];
   for (let i = 0; i < n; i++) {
     const r = y[i] - smooth[i];
@@ -215,7 +222,7 @@ function withSigma(x: ArrayLike<number>, y: ArrayLike<number>, locate: Locator, 
  * dy/dx from local quadratics over 2·window − 1 raw samples on the actual abscissae. No index-based rolling mean
  * first: on uneven c_Li its output belongs to the window's mean abscissa, not to the sample, which shifts extrema.
  */
-function slopeOfSmoothed(x: ArrayLike<number>, y: ArrayLike<number>, window: number): Float64Array {
+function localSlope(x: ArrayLike<number>, y: ArrayLike<number>, window: number): Float64Array {
   const n = x.length;
   const w = Math.max(3, Math.min(2 * window - 1, n % 2 === 1 ? n : n - 1));
   return localPolynomialFit(x, y, w, 2).derivative;

@@ -4,6 +4,7 @@
  * c(c_Li) (giving ε^c), interpolated linearly between samples.
  */
 import { interpolateLinear } from '../operando/interpolate.ts';
+import { rollingMean } from './rollingMean.ts';
 
 /** ε for one Δc_Li over the evaluation points. */
 export interface HeterogeneityStrainCurve {
@@ -46,4 +47,31 @@ export function heterogeneityStrain(
     }
     return { deltaCLi: delta, cLi: points, strain };
   });
+}
+
+/** ε^a and ε^c curves of one branch. */
+export interface LatticeHeterogeneityStrain {
+  readonly a: HeterogeneityStrainCurve[];
+  readonly c: HeterogeneityStrainCurve[];
+}
+
+/**
+ * Eqn (1) for both lattice parameters of one branch: a and c are smoothed by the centred rolling mean first
+ * (`rollingMean.ts`), as in the paper, then {@link heterogeneityStrain} is evaluated at the samples.
+ *
+ * @param cLi - strictly increasing c_Li (merge rests and sort first).
+ * @param a - refined a in Å. @param c - refined c in Å.
+ * @param deltas - Δc_Li values. @param window - odd rolling-mean window in samples (default 7).
+ */
+export function latticeHeterogeneityStrain(
+  cLi: ArrayLike<number>,
+  a: ArrayLike<number>,
+  c: ArrayLike<number>,
+  deltas: readonly number[],
+  window = 7,
+): LatticeHeterogeneityStrain {
+  return {
+    a: heterogeneityStrain(cLi, rollingMean(a, window), deltas),
+    c: heterogeneityStrain(cLi, rollingMean(c, window), deltas),
+  };
 }

@@ -29,7 +29,7 @@ export const MASTER_CURVE_DEFAULTS: MasterCurveOptions = { gridPoints: 81 };
 
 /** Result of the master-curve fit. */
 export interface MasterCurveFit {
-  /** Per series, in input order. */
+  /** Per series, in input order. σ of ε₀, A and λ are those of the fit at the best c*, i.e. conditional on c*. */
   readonly eps0: number[];
   readonly eps0Sigma: number[];
   readonly A: number[];
@@ -155,7 +155,9 @@ export function fitMasterCurve(series: readonly MasterCurveSeries[], options: Pa
   const left = crossing(-1);
   const right = crossing(1);
   const halfWidths = [left, right].filter((v) => Number.isFinite(v));
-  const cStarSigma = halfWidths.length ? halfWidths.reduce((s, v) => s + v, 0) / halfWidths.length : Number.POSITIVE_INFINITY;
+  const cStarSigma = halfWidths.length
+    ? halfWidths.reduce((s, v) => s + v, 0) / halfWidths.length
+    : Number.POSITIVE_INFINITY;
 
   const eps0: number[] = [];
   const eps0Sigma: number[] = [];
@@ -168,7 +170,10 @@ export function fitMasterCurve(series: readonly MasterCurveSeries[], options: Pa
     ASigma.push(fit.sigma[2 + 2 * s]);
   }
   const grows = A.some((a) => a > 0) && (flatChi2(data) - chi2) / deltaChi2 > 9.21;
-  const cStarStatus: ContentStatus = !grows ? 'none' : cStar <= grid[0] || cStar >= grid[G - 1] || best === 0 || best === G - 1 ? 'boundary' : 'interior';
+  const atEdge = best === 0 || best === G - 1 || cStar <= grid[0] || cStar >= grid[G - 1];
+  let cStarStatus: ContentStatus = 'interior';
+  if (!grows) cStarStatus = 'none';
+  else if (atEdge) cStarStatus = 'boundary';
   return {
     eps0,
     eps0Sigma,

@@ -1,6 +1,7 @@
 /**
- * Deterministic uniform generator on [0, 1) for resampling: the SplitMix32-style mixer of a Weyl sequence
- * (Steele, Lea & Flood, OOPSLA 2014, 32-bit variant), so results repeat exactly for a given seed.
+ * Deterministic uniform generator on [0, 1) for resampling: a Weyl sequence (step 0x9e3779b9, the golden ratio)
+ * passed through MurmurHash3's 32-bit finaliser, the construction of SplitMix (Steele, Lea & Flood, OOPSLA 2014)
+ * in 32 bits, so results repeat exactly for a given seed. Not for cryptography.
  *
  * @param seed - any integer; the same seed gives the same sequence.
  * @returns a function returning the next number in [0, 1).

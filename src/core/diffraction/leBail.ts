@@ -1,9 +1,16 @@
 /**
- * Le Bail whole-pattern fit (Le Bail, Duroy & Fourquet, Mater. Res. Bull. 1988, 23, 447).
+ * Le Bail (Le Bail, Duroy & Fourquet, Mater. Res. Bull. 1988, 23, 447) and Pawley (J. Appl. Cryst. 1981, 14, 357)
+ * whole-pattern fits.
  *
  * Pipeline: scan → fitted points (range, exclusions, σ) → pattern model (phases, lines, instrument) →
  * cycles of [intensity extraction by partitioning | Levenberg–Marquardt on cell, zero/shifts, profile, strain,
- * background with intensities held] until χ² stops changing → result with σ from (JᵀWJ)⁻¹·χ²_red.
+ * background with intensities held] until no parameter moves by more than 0.1 σ in a cycle → (Pawley: one joint
+ * refinement with the intensities as parameters) → result with σ from (JᵀWJ)⁻¹·χ²_red.
+ *
+ * Starts: cold (from preset cells) = clipped-envelope background, widths from the data unless given, a coarse stage
+ * with broadened peaks moving only cell/zero/background, then the full refinement. Warm (`seed`, e.g. the previous
+ * pattern of a series) = the seed's parameters and intensities, escalating to a staged and then a cold start when the
+ * fit ends clearly worse than the seed's (GoF > max(1.5·GoF_seed, GoF_seed + 0.5)).
  *
  * Extraction (per reflection k, over its peaks' windows): I_k ← I_k · Σ_i φ_k(i) (y_i − b_i)/(f_i − b_i) / Σ_i φ_k(i),
  * i.e. the classical partition Σ_i I_k φ_k(i) (y_i − b_i)/(f_i − b_i) divided by the window's share of the unit-area
@@ -36,7 +43,7 @@ import {
 } from './patternModel.ts';
 import type { Phase } from './phases.ts';
 import { cellFromFree } from './phases.ts';
-import type { StrainModel } from './strain.ts';
+import { type StrainModel, stephensFromUniaxial } from './strain.ts';
 
 /** A region left out of the fit, in 2θ (deg), d (Å) or q (Å⁻¹) so that it carries across wavelengths. */
 export interface Exclusion {
@@ -68,6 +75,11 @@ export interface LeBailOptions {
   readonly maxCycles?: number;
   /** Maximum LM iterations per cycle. */
   readonly maxIterationsPerCycle?: number;
+  /**
+   * Relative standard uncertainty of the wavelength(s), σ_λ/λ (default 0): added to the cell σ as σ_a² += (a σ_λ/λ)²
+   * (and 3 V σ_λ/λ for the volume) since d scales with λ (science.md §5).
+   */
+  readonly wavelengthRelativeSigma?: number;
   /** A previous result (e.g. the neighbouring pattern of a series): start from its parameters and intensities. */
   readonly seed?: LeBailResult;
   readonly isCancelled?: () => boolean;
@@ -76,7 +88,7 @@ export interface LeBailOptions {
 /** Defaults of {@link LeBailOptions} (the one place they are written). */
 export const LE_BAIL_DEFAULTS = {
   strain: 'iso' as StrainModel,
-  strainStart: { iso: 3e-4, e001: 3e-4, stephens: [0, 0, 0, 0] as readonly [number, number, number, number], zeta: 0.5 },
+  strainStart: { iso: 3e-4, e001: 3e-4, zeta: 0.5 },
   backgroundTerms: 12,
   windowFwhm: 30,
   fcjNodes: 6,
@@ -208,7 +220,9 @@ interface FitPoints {
 }
 
 function selectPoints(scan: Scan, lines: readonly EmissionLine[], options: LeBailOptions): FitPoints {
-  if (scan.axis !== 'twoTheta') throw new RangeError('fitLeBail: the scan axis must be 2θ (convert it first)');
+  if (scan.axis !== 'twoTheta' || scan.unit !== 'deg') {
+    throw new RangeError('fitLeBail: the scan axis must be 2θ in degrees (convert it first)');
+  }
   const [from, to] = options.rangeDeg ?? [-Infinity, Infinity];
   const lambda = lines.reduce((p, q) => (q.ratio > p.ratio ? q : p)).wavelengthAngstrom;
   const ex = (options.exclusions ?? []).map((e) => exclusionToDeg(e, lambda));
@@ -356,11 +370,61 @@ function initialIntensities(model: PatternModel, y: Float64Array): void {
   }
 }
 
+/**
+ * Start widths from the data when the caller gave none: the median FWHM (half-maximum crossings above the
+ * background) of the strongest local maxima, split as H_G ≈ 0.75 H (W) and H_L ≈ 0.35 H (X/cosθ) — the
+ * pseudo-Voigt of these has FWHM ≈ H. U, V, Y start at their defaults.
+ */
+function startWidths(model: PatternModel, pts: FitPoints): void {
+  const n = pts.x.length;
+  const bg = new Float64Array(n);
+  writeBackground(model, bg);
+  const peaks: number[] = [];
+  for (let i = 2; i < n - 2; i++) {
+    const v = pts.y[i] - bg[i];
+    if (v > 0 && pts.y[i] >= pts.y[i - 1] && pts.y[i] >= pts.y[i + 1] && pts.y[i] > pts.y[i - 2] && pts.y[i] > pts.y[i + 2]) {
+      peaks.push(i);
+    }
+  }
+  peaks.sort((a, b) => pts.y[b] - bg[b] - (pts.y[a] - bg[a]));
+  const widths: number[] = [];
+  const at: number[] = [];
+  for (const i of peaks.slice(0, 7)) {
+    const half = (pts.y[i] - bg[i]) / 2;
+    if (!(half * Math.sqrt(pts.w[i]) > 5)) continue;
+    let lo = i;
+    while (lo > 0 && pts.y[lo] - bg[lo] > half) lo--;
+    let hi = i;
+    while (hi < n - 1 && pts.y[hi] - bg[hi] > half) hi++;
+    const interp = (a: number, b: number): number => {
+      const ya = pts.y[a] - bg[a] - half;
+      const yb = pts.y[b] - bg[b] - half;
+      return pts.x[a] + ((pts.x[b] - pts.x[a]) * ya) / (ya - yb || 1);
+    };
+    const w = interp(hi, hi - 1) - interp(lo, lo + 1);
+    if (w > 0) {
+      widths.push(w);
+      at.push(pts.x[i]);
+    }
+  }
+  if (!widths.length) return;
+  const order = widths.map((_, j) => j).sort((a, b) => widths[a] - widths[b]);
+  const mid = order[order.length >> 1];
+  const h = widths[mid];
+  const cosT = Math.cos((at[mid] * DEG) / 2);
+  const set = (name: string, v: number): void => {
+    const idx = model.params.findIndex((p) => p.name === name);
+    model.full[idx] = v;
+  };
+  set('W', (0.75 * h) ** 2);
+  set('X', 0.35 * h * cosT);
+}
+
 /** Make a strain spec per phase. */
 function phaseStrains(phases: readonly Phase[], options: LeBailOptions): PhaseStrain[] {
   const d = LE_BAIL_DEFAULTS.strainStart;
   const s = options.strainStart ?? {};
-  return phases.map((_, i) => {
+  return phases.map((phase, i) => {
     const model = Array.isArray(options.strain)
       ? ((options.strain as readonly StrainModel[])[i] ?? LE_BAIL_DEFAULTS.strain)
       : ((options.strain as StrainModel | undefined) ?? LE_BAIL_DEFAULTS.strain);
@@ -368,33 +432,25 @@ function phaseStrains(phases: readonly Phase[], options: LeBailOptions): PhaseSt
       model,
       iso: s.iso ?? d.iso,
       e001: s.e001 ?? d.e001,
-      stephens: s.stephens ?? d.stephens,
+      // Without explicit Stephens start values, start from the [001] model's start values mapped exactly.
+      stephens: s.stephens ?? stephensFromUniaxial(s.iso ?? d.iso, s.e001 ?? d.e001, phase.cell.a, phase.cell.c),
       zeta: s.zeta ?? d.zeta,
     };
   });
 }
 
-/** Apply a seed's parameter values and intensities to a fresh model (matched by parameter name and hkl). */
+/**
+ * Apply a seed's parameter values to a fresh model, matched by name (cell, profile, strain, background and the
+ * intensities, named `phase.I.h,k,l`). False when a phase has no intensity in common with the seed.
+ */
 function applySeed(model: PatternModel, seed: LeBailResult): boolean {
-  let matched = 0;
   model.params.forEach((p, i) => {
     const v = seed.parameters[p.name];
-    if (v && Number.isFinite(v.value)) {
-      model.full[i] = Math.min(p.upper, Math.max(p.lower, v.value));
-      matched++;
-    }
+    if (v && Number.isFinite(v.value)) model.full[i] = Math.min(p.upper, Math.max(p.lower, v.value));
   });
-  for (let pi = 0; pi < model.phases.length; pi++) {
-    const mp = model.phases[pi];
-    const sp = seed.phases.find((p) => p.name === mp.phase.name);
-    if (!sp) return false;
-    const map = new Map(sp.reflections.map((r) => [`${r.h},${r.k},${r.l}`, r.intensity]));
+  for (const mp of model.phases) {
     let any = 0;
-    for (let r = 0; r < mp.reflections.length; r++) {
-      const v = map.get(`${mp.h[r]},${mp.k[r]},${mp.l[r]}`);
-      mp.intensity[r] = v ?? 0;
-      if (v !== undefined) any++;
-    }
+    for (let r = 0; r < mp.reflections.length; r++) if (seed.parameters[model.params[mp.intensityIndex + r].name]) any++;
     if (any === 0) return false;
     // Reflections new to this range: neighbours' mean keeps the extraction alive.
     let mean = 0;
@@ -402,7 +458,7 @@ function applySeed(model: PatternModel, seed: LeBailResult): boolean {
     mean /= mp.reflections.length;
     for (let r = 0; r < mp.reflections.length; r++) if (!(mp.intensity[r] > 0)) mp.intensity[r] = 1e-3 * mean;
   }
-  return matched > 0;
+  return true;
 }
 
 interface CycleOutcome {
@@ -423,7 +479,6 @@ function runCycles(
 ): CycleOutcome {
   let lm: LmResult | undefined;
   let iterations = 0;
-  let prev = Infinity;
   let cycles = 0;
   for (let cycle = 0; cycle < maxCycles; cycle++) {
     if (isCancelled?.()) return { lm, iterations, cycles, cancelled: true };
@@ -441,17 +496,20 @@ function runCycles(
         model: (theta, out) => evaluateModel(model, theta, out),
         jacobian: (theta, f, jac) => modelJacobian(model, theta, f, jac),
       },
-      { maxIterations: maxIter, chi2Tolerance: 1e-8, stepTolerance: 1e-8, isCancelled },
+      { maxIterations: maxIter, chi2Tolerance: 1e-7, stepTolerance: 1e-8, isCancelled },
     );
     unpackFree(model, lm.values);
     iterations += lm.iterations;
     cycles++;
     if (lm.stopReason === 'cancelled') return { lm, iterations, cycles, cancelled: true };
-    // Converged when a cycle changes χ² by less than 0.05·χ²_red: parameters then move by well under 0.1 σ.
-
-    const change = Math.abs(prev - lm.chi2);
-    prev = lm.chi2;
-    if (cycle + 1 >= minCycles && change < 0.05 * Math.max(lm.chi2red, 1e-300)) break;
+    // Converged when no refined parameter moved by more than 0.1 σ in this cycle (Le Bail's partition is not the
+    // least-squares intensity, so χ² itself drifts slowly towards the fixed point and is no stopping measure).
+    let maxShift = 0;
+    for (let t = 0; t < start.length; t++) {
+      const sg = lm.sigma[t];
+      if (sg > 0 && Number.isFinite(sg)) maxShift = Math.max(maxShift, Math.abs(lm.values[t] - start[t]) / sg);
+    }
+    if (cycle + 1 >= minCycles && maxShift < 0.1) break;
   }
   return { lm, iterations, cycles, cancelled: false };
 }
@@ -482,78 +540,130 @@ function wholePatternFit(scan: Scan, phases: readonly Phase[], options: LeBailOp
   if (!phases.length) throw new RangeError('fitLeBail: at least one phase is needed');
   const lines = emissionLines(scan, options.wavelengths);
   const pts = selectPoints(scan, lines, options);
-  const instrument: InstrumentProfile = { ...INSTRUMENT_DEFAULTS, ...options.seed?.instrument, ...options.instrument };
   const refine: RefineFlags = { ...REFINE_DEFAULTS, ...options.refine };
-  const model = createPatternModel({
-    x: pts.x,
-    lines,
-    phases,
-    strain: phaseStrains(phases, options),
-    instrument,
-    refine,
-    backgroundTerms: options.backgroundTerms ?? LE_BAIL_DEFAULTS.backgroundTerms,
-    windowFwhm: options.windowFwhm ?? LE_BAIL_DEFAULTS.windowFwhm,
-    fcjNodes: options.fcjNodes ?? LE_BAIL_DEFAULTS.fcjNodes,
-  });
-  // Instrument values given explicitly win over the seed's.
-  const seeded = options.seed ? applySeed(model, options.seed) : false;
-  if (options.instrument) {
-    for (const [k, v] of Object.entries(options.instrument)) {
+  const build = (seed: LeBailResult | undefined): { model: PatternModel; seeded: boolean } => {
+    const instrument: InstrumentProfile = { ...INSTRUMENT_DEFAULTS, ...seed?.instrument, ...options.instrument };
+    const model = createPatternModel({
+      x: pts.x,
+      lines,
+      phases,
+      strain: phaseStrains(phases, options),
+      instrument,
+      refine,
+      backgroundTerms: options.backgroundTerms ?? LE_BAIL_DEFAULTS.backgroundTerms,
+      windowFwhm: options.windowFwhm ?? LE_BAIL_DEFAULTS.windowFwhm,
+      fcjNodes: options.fcjNodes ?? LE_BAIL_DEFAULTS.fcjNodes,
+    });
+    const seeded = seed ? applySeed(model, seed) : false;
+    // Instrument values given explicitly win over the seed's.
+    for (const [k, v] of Object.entries(options.instrument ?? {})) {
       const idx = model.params.findIndex((p) => p.name === k);
       if (idx >= 0 && typeof v === 'number') model.full[idx] = v;
     }
+    return { model, seeded };
+  };
+  if (options.seed) {
+    // A seed far from this pattern (a jump in the series, a phase change) can trap a warm fit: escalate from the
+    // direct refinement to the staged one, then to a cold start, while the fit is clearly worse than the seed's own.
+    const seedGof = options.seed.gof;
+    const acceptable = (r: LeBailResult): boolean =>
+      !(Number.isFinite(seedGof) && r.gof > Math.max(1.5 * seedGof, seedGof + 0.5));
+    for (const staged of [false, true]) {
+      const { model, seeded } = build(options.seed);
+      if (!seeded) break;
+      const warm = warmFit(model, pts, pawley, staged, options);
+      const result = buildResult(model, pts, warm, refine, lines, options.wavelengthRelativeSigma ?? 0);
+      if (warm.cancelled || acceptable(result)) return result;
+    }
   }
+  const { model } = build(undefined);
+  const cold = coldFit(model, pts, pawley, options);
+  return buildResult(model, pts, cold, refine, lines, options.wavelengthRelativeSigma ?? 0);
+}
+
+/** Hold every parameter not selected by `keep`; returns the previous flags for {@link restoreRefine}. */
+function restrictRefine(model: PatternModel, keep: (name: string) => boolean): boolean[] {
+  const saved = model.params.map((p) => p.refine);
+  for (const p of model.params) p.refine = p.refine && keep(p.name);
+  updateFree(model);
+  return saved;
+}
+
+function restoreRefine(model: PatternModel, saved: readonly boolean[]): void {
+  model.params.forEach((p, i) => (p.refine = saved[i]));
+  updateFree(model);
+}
+
+const positionsOnly = (name: string): boolean =>
+  name === 'zeroDeg' || name.startsWith('background.') || (name.includes('.') && isCellName(name));
+
+function add(a: CycleOutcome, b: CycleOutcome): CycleOutcome {
+  return { lm: b.lm, iterations: a.iterations + b.iterations, cycles: a.cycles + b.cycles, cancelled: b.cancelled };
+}
+
+/**
+ * From a seed: adapt intensities; `staged` first moves positions with the profile held (for large jumps), then the
+ * full refinement (Pawley: one joint least squares; Le Bail: cycles).
+ */
+function warmFit(model: PatternModel, pts: FitPoints, pawley: boolean, staged: boolean, options: LeBailOptions): CycleOutcome {
   const maxCycles = options.maxCycles ?? LE_BAIL_DEFAULTS.maxCycles;
   const maxIter = options.maxIterationsPerCycle ?? LE_BAIL_DEFAULTS.maxIterationsPerCycle;
-  let iterations = 0;
-  let cycles = 0;
-  let outcome: CycleOutcome;
-  if (seeded) {
-    outcome = runCycles(model, pts, pawley ? 1 : maxCycles, pawley ? 1 : 2, 2, maxIter, options.isCancelled);
-  } else {
-    initialBackground(model, pts);
-    initialIntensities(model, pts.y);
-    // Coarse stage: peaks broadened so that start cells a few FWHM off still overlap the data; only positions and
-    // background move.
-    const saved = model.params.map((p) => p.refine);
-    const extraIndex = model.params.findIndex((p) => p.name === 'extraGaussDeg');
-    computePeaks(model, false);
-    let meanFwhm = 0;
-    for (let pk = 0; pk < model.peakCount; pk++) meanFwhm += model.peakFwhm[pk] || 0;
-    meanFwhm /= Math.max(model.peakCount, 1);
-    model.full[extraIndex] = 3 * meanFwhm;
-    model.params.forEach((p) => {
-      p.refine = p.refine && (p.name.includes('.') ? isCellName(p.name) : p.name === 'zeroDeg' || p.name.startsWith('background'));
-    });
-    for (const p of model.params) if (p.name.startsWith('background.')) p.refine = refine.background;
-    updateFree(model);
-    extractIntensities(model, pts.y, pts.dx, 5);
-    const coarse = runCycles(model, pts, 4, 2, 3, 20, options.isCancelled);
-    iterations += coarse.iterations;
-    cycles += coarse.cycles;
-    model.full[extraIndex] = 0;
-    model.params.forEach((p, i) => (p.refine = saved[i]));
-    updateFree(model);
-    // Fresh intensities at the corrected positions: multiplicative partitioning cannot revive a reflection the
-    // coarse stage starved while it sat in the wrong place.
-    initialIntensities(model, pts.y);
-    extractIntensities(model, pts.y, pts.dx, 10);
-    outcome = coarse.cancelled
-      ? coarse
-      : runCycles(model, pts, pawley ? 3 : maxCycles, 2, 3, maxIter, options.isCancelled);
+  if (!staged) {
+    if (!pawley) return runCycles(model, pts, maxCycles, 2, 2, maxIter, options.isCancelled);
+    extractIntensities(model, pts.y, pts.dx, 2);
+    return pawleyStage(model, pts, maxIter, options);
   }
-  iterations += outcome.iterations;
-  cycles += outcome.cycles;
-  if (pawley && !outcome.cancelled) {
-    for (const mp of model.phases) {
-      for (let r = 0; r < mp.reflections.length; r++) model.params[mp.intensityIndex + r].refine = true;
-    }
-    updateFree(model);
-    outcome = runCycles(model, pts, 1, 1, 0, 4 * maxIter, options.isCancelled);
-    iterations += outcome.iterations;
-    cycles += outcome.cycles;
+  const saved = restrictRefine(model, positionsOnly);
+  let out = runCycles(model, pts, 1, 1, 2, maxIter, options.isCancelled);
+  restoreRefine(model, saved);
+  if (out.cancelled) return out;
+  if (pawley) {
+    extractIntensities(model, pts.y, pts.dx, 2);
+    return add(out, pawleyStage(model, pts, maxIter, options));
   }
-  return buildResult(model, pts, scan, outcome.lm, iterations, cycles, outcome.cancelled, refine, lines, phases, options);
+  out = add(out, runCycles(model, pts, maxCycles, 2, 2, maxIter, options.isCancelled));
+  return out;
+}
+
+/** Joint refinement with the intensities as parameters. */
+function pawleyStage(model: PatternModel, pts: FitPoints, maxIter: number, options: LeBailOptions): CycleOutcome {
+  for (const mp of model.phases) {
+    for (let r = 0; r < mp.reflections.length; r++) model.params[mp.intensityIndex + r].refine = mp.intensity[r] > 0;
+  }
+  updateFree(model);
+  return runCycles(model, pts, 1, 1, 0, 4 * maxIter, options.isCancelled);
+}
+
+/**
+ * From preset cells: a background from the lower envelope, intensities from net heights, a coarse stage with peaks
+ * broadened (so that cells a few FWHM off still overlap the data) moving only positions and background, then fresh
+ * intensities and the full refinement.
+ */
+function coldFit(model: PatternModel, pts: FitPoints, pawley: boolean, options: LeBailOptions): CycleOutcome {
+  const maxCycles = options.maxCycles ?? LE_BAIL_DEFAULTS.maxCycles;
+  const maxIter = options.maxIterationsPerCycle ?? LE_BAIL_DEFAULTS.maxIterationsPerCycle;
+  initialBackground(model, pts);
+  if (options.instrument?.W === undefined && options.instrument?.X === undefined) startWidths(model, pts);
+  initialIntensities(model, pts.y);
+  const extraIndex = model.params.findIndex((p) => p.name === 'extraGaussDeg');
+  computePeaks(model, false);
+  let meanFwhm = 0;
+  for (let pk = 0; pk < model.peakCount; pk++) meanFwhm += model.peakFwhm[pk] || 0;
+  meanFwhm /= Math.max(model.peakCount, 1);
+  model.full[extraIndex] = 3 * meanFwhm;
+  const saved = restrictRefine(model, positionsOnly);
+  extractIntensities(model, pts.y, pts.dx, 5);
+  let out = runCycles(model, pts, 4, 2, 3, 20, options.isCancelled);
+  model.full[extraIndex] = 0;
+  restoreRefine(model, saved);
+  if (out.cancelled) return out;
+  // Fresh intensities at the corrected positions: multiplicative partitioning cannot revive a reflection the
+  // coarse stage starved while it sat in the wrong place.
+  initialIntensities(model, pts.y);
+  extractIntensities(model, pts.y, pts.dx, 10);
+  out = add(out, runCycles(model, pts, pawley ? 3 : maxCycles, 2, 3, maxIter, options.isCancelled));
+  if (pawley && !out.cancelled) out = add(out, pawleyStage(model, pts, maxIter, options));
+  return out;
 }
 
 function isCellName(name: string): boolean {
@@ -564,16 +674,12 @@ function isCellName(name: string): boolean {
 function buildResult(
   model: PatternModel,
   pts: FitPoints,
-  scan: Scan,
-  lm: LmResult | undefined,
-  iterations: number,
-  cycles: number,
-  cancelled: boolean,
+  outcome: CycleOutcome,
   refine: RefineFlags,
   lines: readonly EmissionLine[],
-  phases: readonly Phase[],
-  options: LeBailOptions,
+  wavelengthRelativeSigma: number,
 ): LeBailResult {
+  const { lm, iterations, cycles, cancelled } = outcome;
   const n = pts.x.length;
   const calcFit = new Float64Array(n);
   const bgFit = new Float64Array(n);
@@ -589,6 +695,8 @@ function buildResult(
   const parameters: Record<string, { value: number; sigma: number }> = {};
   model.params.forEach((p, i) => (parameters[p.name] = { value: model.full[i], sigma: sigmaOf(i) }));
   const idx = (name: string): number => model.params.findIndex((p) => p.name === name);
+  // d ∝ λ: a relative σ of λ adds (value · σ_λ/λ)² to each edge's variance (science.md §5).
+  const withLambda = (value: number, sigma: number): number => Math.hypot(sigma, value * wavelengthRelativeSigma);
   const phaseResults: PhaseResult[] = model.phases.map((mp, pi) => {
     const cell = phaseCell(model, pi);
     const sig: Record<string, number> = {};
@@ -658,42 +766,49 @@ function buildResult(
       name: mp.phase.name,
       spaceGroup: mp.group.symbol,
       a: cell.a,
-      aSigma: sig.a ?? 0,
+      aSigma: withLambda(cell.a, sig.a ?? 0),
       b: cell.b,
-      bSigma: sig.b ?? (tied ? (sig.a ?? 0) : 0),
+      bSigma: withLambda(cell.b, sig.b ?? (tied ? (sig.a ?? 0) : 0)),
       c: cell.c,
-      cSigma: sig.c ?? (mp.system === 'cubic' ? (sig.a ?? 0) : 0),
+      cSigma: withLambda(cell.c, sig.c ?? (mp.system === 'cubic' ? (sig.a ?? 0) : 0)),
       alpha: cell.alphaDeg,
       beta: cell.betaDeg,
       betaSigma: sig.betaDeg ?? 0,
       gamma: cell.gammaDeg,
       volume: cellVolume(cell),
-      volumeSigma,
+      volumeSigma: withLambda(3 * cellVolume(cell), volumeSigma),
       strain,
       ...(r003 >= 0 ? { fwhm003Deg: model.peakFwhm[mp.firstPeak + r003 * nl + main] } : {}),
       reflections,
     };
   });
   // Curves on every point of the range (excluded regions included), with the final parameters.
-  const outModel = createPatternModel({
-    x: pts.rangeX,
-    lines,
-    phases: model.phases.map((mp) => mp.phase),
-    strain: model.phases.map((mp) => ({ model: mp.strainModel, iso: 0, e001: 0, stephens: [0, 0, 0, 0], zeta: 0 })),
-    instrument: INSTRUMENT_DEFAULTS,
-    refine,
-    backgroundTerms: model.backgroundTerms,
-    windowFwhm: model.windowFwhm,
-    fcjNodes: model.fcjNodes,
-    // The background basis must map the same 2θ interval as the fit's.
-    backgroundRangeDeg: [pts.x[0], pts.x[n - 1]],
-  });
-  outModel.full.set(model.full);
-  outModel.phases.forEach((mp, pi) => mp.intensity.set(model.phases[pi].intensity));
-  const calculated = new Float64Array(pts.rangeX.length);
-  const background = new Float64Array(pts.rangeX.length);
-  evaluateModel(outModel, undefined, calculated);
-  writeBackground(outModel, background);
+  let calculated = calcFit;
+  let background = bgFit;
+  if (pts.rangeX.length !== n) {
+    const outModel = createPatternModel({
+      x: pts.rangeX,
+      lines,
+      phases: model.phases.map((mp) => mp.phase),
+      strain: model.phases.map((mp) => ({ model: mp.strainModel, iso: 0, e001: 0, stephens: [0, 0, 0, 0], zeta: 0 })),
+      instrument: INSTRUMENT_DEFAULTS,
+      refine,
+      backgroundTerms: model.backgroundTerms,
+      windowFwhm: model.windowFwhm,
+      fcjNodes: model.fcjNodes,
+      // The background basis must map the same 2θ interval as the fit's.
+      backgroundRangeDeg: [pts.x[0], pts.x[n - 1]],
+    });
+    // By name: the reflection lists may differ when exclusions cut the ends of the range.
+    outModel.params.forEach((p, i) => {
+      const v = parameters[p.name];
+      outModel.full[i] = v ? v.value : 0;
+    });
+    calculated = new Float64Array(pts.rangeX.length);
+    background = new Float64Array(pts.rangeX.length);
+    evaluateModel(outModel, undefined, calculated);
+    writeBackground(outModel, background);
+  }
   const get = (name: string): number => model.full[idx(name)];
   const inst: InstrumentProfile = {
     U: get('U'),
@@ -709,6 +824,7 @@ function buildResult(
     transparencyMm: get('transparencyMm'),
     capillaryOffsetXMm: get('capillaryOffsetXMm'),
     capillaryOffsetYMm: get('capillaryOffsetYMm'),
+    detectorDistanceRelative: get('detectorDistanceRelative'),
     goniometerRadiusMm: model.radiusMm,
   };
   return {

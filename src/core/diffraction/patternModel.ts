@@ -5,7 +5,8 @@
  * least-squares θ. The analytic Jacobian covers every parameter except the two FCJ ratios (finite differences).
  *
  * Peak position:  2θ_pk = 2θ_B(λ_j, d_hkl) + zero − 2 s cosθ/R − (1/μ) sin2θ/(2R) + (dx sin2θ − dy cos2θ)/R
- *   (Bragg–Brentano displacement and transparency, Debye–Scherrer capillary offsets; science.md §1, rad → deg).
+ *   + (ΔD/D) sin2θ cos2θ (Bragg–Brentano displacement and transparency, Debye–Scherrer capillary offsets, flat-detector
+ *   distance; science.md §1, rad → deg).
  * Widths (TCH 1987; strain per reflection, science.md §4):
  *   H_G² = U tan²θ + V tanθ + W + P/cos²θ + ((1 − ζ) Γ_hkl)²,  H_L = X/cosθ + Y tanθ + ζ Γ_hkl,  Γ_hkl = 2 ε_hkl tanθ.
  */
@@ -49,6 +50,11 @@ export interface InstrumentProfile {
   readonly capillaryOffsetYMm: number;
   /** Goniometer radius R (mm) used by the geometric shift terms. */
   readonly goniometerRadiusMm: number;
+  /**
+   * Flat 2D detector: relative sample–detector distance error ΔD/D; Δ2θ ≈ (ΔD/D) sin2θ cos2θ (rad). At low angle a
+   * pure scale on d, indistinguishable from λ: refine it only against an internal standard (science.md §1).
+   */
+  readonly detectorDistanceRelative: number;
 }
 
 /** Defaults for every instrument parameter (the one place they are written). */
@@ -67,6 +73,7 @@ export const INSTRUMENT_DEFAULTS: InstrumentProfile = {
   capillaryOffsetXMm: 0,
   capillaryOffsetYMm: 0,
   goniometerRadiusMm: 240,
+  detectorDistanceRelative: 0,
 };
 
 /** Which parameter groups the least squares refines. */
@@ -76,6 +83,7 @@ export interface RefineFlags {
   readonly displacement: boolean;
   readonly transparency: boolean;
   readonly capillaryOffsets: boolean;
+  readonly detectorDistance: boolean;
   readonly U: boolean;
   readonly V: boolean;
   readonly W: boolean;
@@ -96,6 +104,7 @@ export const REFINE_DEFAULTS: RefineFlags = {
   displacement: false,
   transparency: false,
   capillaryOffsets: false,
+  detectorDistance: false,
   U: false,
   V: false,
   W: true,
@@ -152,6 +161,8 @@ export interface ModelPhase {
 }
 
 const MAX_NODES = 24;
+/** Half-width (FWHM) of the window in which position and width derivatives are accumulated. */
+const JACOBIAN_WINDOW_FWHM = 12;
 /** Maximum number of (parameter, dPos, dH_G, dH_L) entries per peak. */
 const MAX_ENTRIES = 24;
 
@@ -189,6 +200,8 @@ export interface PatternModel {
     readonly nodeOffset: Float64Array;
     readonly nodeWeight: Float64Array;
     readonly nodeCount: Int32Array;
+    readonly minOffset: Float64Array;
+    readonly maxOffset: Float64Array;
     readonly dH: Float64Array;
     readonly entryIndex: Int32Array;
     readonly entryPos: Float64Array;
@@ -197,12 +210,15 @@ export interface PatternModel {
     readonly entryCount: Int32Array;
     readonly gStar: Float64Array;
     readonly gStarStep: Float64Array;
+    readonly gStarScratch: Float64Array;
     readonly dInvD2: Float64Array;
     readonly fdModel: Float64Array;
     readonly fullToFree: Int32Array;
     readonly tch: ReturnType<typeof newTchWidths>;
     readonly cellScratch: Float64Array;
     readonly dEps: Float64Array;
+    /** 1 while finite differences run: windows stay as they were. */
+    readonly freezeWindows: Uint8Array;
   };
 }
 
@@ -239,6 +255,7 @@ export const GLOBAL_PARAMETERS = [
   'sOverL',
   'hOverL',
   'extraGaussDeg',
+  'detectorDistanceRelative',
 ] as const;
 const G_ZERO = 0;
 const G_DISP = 1;
@@ -254,6 +271,7 @@ const G_Y = 10;
 const G_SL = 11;
 const G_HL = 12;
 const G_EXTRA = 13;
+const G_DD = 14;
 
 /** Compile phases, lines and instrument into a model on the points `x` (2θ deg, ascending). */
 export function createPatternModel(spec: PatternModelSpec): PatternModel {
@@ -271,7 +289,7 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
   add('transparencyMm', instrument.transparencyMm, refine.transparency, 0, 10);
   add('capillaryOffsetXMm', instrument.capillaryOffsetXMm, refine.capillaryOffsets, -5, 5);
   add('capillaryOffsetYMm', instrument.capillaryOffsetYMm, refine.capillaryOffsets, -5, 5);
-  add('U', instrument.U, refine.U, -inf, inf);
+  add('U', instrument.U, refine.U, 0, inf);
   add('V', instrument.V, refine.V, -inf, inf);
   add('W', instrument.W, refine.W, 0, inf);
   add('P', instrument.P, refine.P, 0, inf);
@@ -280,6 +298,7 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
   add('sOverL', instrument.sOverL, refine.asymmetry, 1e-5, 0.2);
   add('hOverL', instrument.hOverL, refine.asymmetry, 1e-5, 0.2);
   add('extraGaussDeg', 0, false, 0, inf);
+  add('detectorDistanceRelative', instrument.detectorDistanceRelative, refine.detectorDistance, -0.1, 0.1);
 
   const xMin = x[0];
   const xMax = x[n - 1];
@@ -312,6 +331,9 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
       }),
     );
     const st = spec.strain[pi];
+    if (st.model === 'stephens' && system !== 'hexagonal') {
+      throw new RangeError(`Stephens' −3m strain model needs a hexagonal-axes phase; '${phase.name}' is ${system}`);
+    }
     const strainNames =
       st.model === 'iso' ? ['iso'] : st.model === 'uniaxial001' ? ['iso', 'e001'] : st.model === 'stephens' ? ['S400', 'S004', 'S202', 'S301'] : [];
     const strainIndex = Int32Array.from(
@@ -396,6 +418,8 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
       nodeOffset: new Float64Array(peakCount * MAX_NODES),
       nodeWeight: new Float64Array(peakCount * MAX_NODES),
       nodeCount: new Int32Array(peakCount),
+      minOffset: new Float64Array(peakCount),
+      maxOffset: new Float64Array(peakCount),
       dH: new Float64Array(peakCount * 4),
       entryIndex: new Int32Array(peakCount * MAX_ENTRIES),
       entryPos: new Float64Array(peakCount * MAX_ENTRIES),
@@ -404,12 +428,14 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
       entryCount: new Int32Array(peakCount),
       gStar: new Float64Array(9),
       gStarStep: new Float64Array(9 * 6),
+      gStarScratch: new Float64Array(9),
       dInvD2: new Float64Array(6),
       fdModel: new Float64Array(n),
       fullToFree: new Int32Array(params.length),
       tch: newTchWidths(),
       cellScratch: new Float64Array(6),
       dEps: new Float64Array(4),
+      freezeWindows: new Uint8Array(1),
     },
   };
   updateFree(model);
@@ -510,6 +536,7 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
   const trans = full[G_TRANS];
   const dsx = full[G_DSX];
   const dsy = full[G_DSY];
+  const ddr = full[G_DD];
   const U = full[G_U];
   const V = full[G_V];
   const W = full[G_W];
@@ -535,9 +562,8 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
         const v0 = cellVals[j];
         const step = 1e-6 * Math.max(Math.abs(v0), 1);
         cellVals[j] = v0 + step;
-        const gs = work.gStarStep.subarray(9 * j, 9 * j + 9);
-        reciprocalMetricTensor(cellFromFree(mp.system, cellVals), gs);
-        for (let e = 0; e < 9; e++) gs[e] = (gs[e] - work.gStar[e]) / step;
+        reciprocalMetricTensor(cellFromFree(mp.system, cellVals), work.gStarScratch);
+        for (let e = 0; e < 9; e++) work.gStarStep[9 * j + e] = (work.gStarScratch[e] - work.gStar[e]) / step;
         cellVals[j] = v0;
       }
     }
@@ -619,7 +645,7 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
         const sin2T = Math.sin(2 * th);
         const cos2T = Math.cos(2 * th);
         const pos =
-          twoThB + zero + ((-2 * disp * cosT - (trans * sin2T) / 2 + dsx * sin2T - dsy * cos2T) / R) * RAD;
+          twoThB + zero + ((-2 * disp * cosT - (trans * sin2T) / 2 + dsx * sin2T - dsy * cos2T) / R + ddr * sin2T * cos2T) * RAD;
         // Widths.
         const gamma = 2 * eps * tanT * RAD;
         const hg2raw = U * tanT * tanT + V * tanT + W + P / (cosT * cosT) + extra * extra;
@@ -633,14 +659,7 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
         model.peakEta[pk] = tch.eta;
         model.peakGauss[pk] = hgw;
         model.peakLorentz[pk] = hlw;
-        const nn = fcjWeights(
-          pos,
-          sl,
-          hl,
-          model.fcjNodes,
-          work.nodeOffset.subarray(pk * MAX_NODES, pk * MAX_NODES + MAX_NODES),
-          work.nodeWeight.subarray(pk * MAX_NODES, pk * MAX_NODES + MAX_NODES),
-        );
+        const nn = fcjWeights(pos, sl, hl, model.fcjNodes, work.nodeOffset, work.nodeWeight, pk * MAX_NODES);
         let minOff = 0;
         let maxOff = 0;
         for (let e = 0; e < nn; e++) {
@@ -649,15 +668,16 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
           if (o > maxOff) maxOff = o;
         }
         work.nodeCount[pk] = nn;
+        work.minOffset[pk] = minOff;
+        work.maxOffset[pk] = maxOff;
         const half = model.windowFwhm * tch.fwhm;
         const lo = pos + minOff - half;
         const hi = pos + maxOff + half;
-        if (hi < xLo || lo > xHi) {
-          model.peakLo[pk] = 0;
-          model.peakHi[pk] = 0;
-        } else {
-          model.peakLo[pk] = lowerBound(x, lo);
-          model.peakHi[pk] = lowerBound(x, hi);
+        // Finite differences keep the windows of the base point: a window edge crossing a grid point is a jump.
+        if (work.freezeWindows[0] !== 1) {
+          const outside = hi < xLo || lo > xHi;
+          model.peakLo[pk] = outside ? 0 : lowerBound(x, lo);
+          model.peakHi[pk] = outside ? 0 : lowerBound(x, hi);
         }
         work.dH[pk * 4] = tch.dFwhmDGauss;
         work.dH[pk * 4 + 1] = tch.dFwhmDLorentz;
@@ -669,16 +689,26 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
         let ne = 0;
         // sinθ = λ√(1/d²)/2 → dθ/d(1/d²) = λ / (4 √(1/d²) cosθ); 2θ in degrees doubles it.
         const dPosDq2 = (lam / (4 * Math.sqrt(q2) * cosT)) * 2 * RAD;
+        // Widths follow the Bragg angle too (tanθ, 1/cosθ terms): ∂H_G/∂2θ and ∂H_L/∂2θ for the cell entries.
+        const sec2 = 1 / (cosT * cosT);
+        const dGammaDth = 2 * eps * RAD * sec2;
+        const dhg2Dth = (2 * U * tanT + V) * sec2 + 2 * P * tanT * sec2 + 2 * sg * (1 - zeta) * dGammaDth;
+        const dhgD2th = hg2raw + sg * sg > 1e-12 ? (dhg2Dth / (2 * hgw)) * (DEG / 2) : 0;
+        const dhlD2th = hlw > 0 ? (X * tanT / cosT + Y * sec2 + zeta * dGammaDth) * (DEG / 2) : 0;
         for (let j2 = 0; j2 < nc; j2++) {
           if (fullToFree[mp.cellIndex[j2]] < 0) continue;
-          const dq2 = inverseDSquared(work.gStarStep.subarray(9 * j2, 9 * j2 + 9), h, k, l);
-          ne = pushEntry(work, base, ne, mp.cellIndex[j2], dPosDq2 * dq2, 0, 0);
+          const g = work.gStarStep;
+          const o = 9 * j2;
+          const dq2 = h * h * g[o] + k * k * g[o + 4] + l * l * g[o + 8] + 2 * (h * k * g[o + 1] + h * l * g[o + 2] + k * l * g[o + 5]);
+          const dB = dPosDq2 * dq2;
+          ne = pushEntry(work, base, ne, mp.cellIndex[j2], dB, dhgD2th * dB, dhlD2th * dB);
         }
         ne = pushEntry(work, base, ne, G_ZERO, 1, 0, 0);
         ne = pushEntry(work, base, ne, G_DISP, ((-2 * cosT) / R) * RAD, 0, 0);
         ne = pushEntry(work, base, ne, G_TRANS, (-sin2T / 2 / R) * RAD, 0, 0);
         ne = pushEntry(work, base, ne, G_DSX, (sin2T / R) * RAD, 0, 0);
         ne = pushEntry(work, base, ne, G_DSY, (-cos2T / R) * RAD, 0, 0);
+        ne = pushEntry(work, base, ne, G_DD, sin2T * cos2T * RAD, 0, 0);
         const inv2hg = 1 / (2 * hgw);
         ne = pushEntry(work, base, ne, G_U, 0, tanT * tanT * inv2hg, 0);
         ne = pushEntry(work, base, ne, G_V, 0, tanT * inv2hg, 0);
@@ -754,8 +784,30 @@ export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Ar
     const dHdL = w.dH[pk * 4 + 1];
     const dEdG = w.dH[pk * 4 + 2];
     const dEdL = w.dH[pk * 4 + 3];
+    if (!jac && nn === 0) {
+      // Function only, symmetric peak: the hot path of every trial step.
+      const aL = amp * eta * lN;
+      const aG = amp * (1 - eta) * gN;
+      for (let i = lo; i < hi; i++) {
+        const u = (x[i] - pos) * invH;
+        const u2 = u * u;
+        out[i] += aL / (1 + 4 * u2) + (u2 < 16 ? aG * Math.exp(-FOUR_LN2 * u2) : 0);
+      }
+      continue;
+    }
     const ne = jac ? w.entryCount[pk] : 0;
     const eBase = pk * MAX_ENTRIES;
+    // Derivatives with respect to position and widths only within ±JACOBIAN_WINDOW_FWHM: beyond, the Lorentzian
+    // tail's slope (∝ 1/u³) and width derivative (∝ 1/u²) carry no information worth the time.
+    let dLo = lo;
+    let dHi = hi;
+    if (ne > 0) {
+      const reach = JACOBIAN_WINDOW_FWHM * H;
+      const xLo = pos + w.minOffset[pk] - reach;
+      const xHi = pos + w.maxOffset[pk] + reach;
+      while (dLo < hi && x[dLo] < xLo) dLo++;
+      while (dHi > dLo && x[dHi - 1] > xHi) dHi--;
+    }
     for (let i = lo; i < hi; i++) {
       let f = 0;
       let fx = 0;
@@ -772,7 +824,7 @@ export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Ar
         const g = u2 < 16 ? gN * Math.exp(-FOUR_LN2 * u2) : 0;
         const lz = lN * den;
         f += wt * (eta * lz + (1 - eta) * g);
-        if (ne > 0) {
+        if (ne > 0 && i >= dLo && i < dHi) {
           // ∂/∂x and ∂/∂H of the unit-area Gaussian and Lorentzian (u = dx/H).
           fx += wt * (eta * lz * (-8 * u * den * invH) + (1 - eta) * g * (-2 * FOUR_LN2 * u * invH));
           fH += wt * (eta * lz * invH * (-1 + 8 * u2 * den) + (1 - eta) * g * invH * (-1 + 2 * FOUR_LN2 * u2));
@@ -781,7 +833,7 @@ export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Ar
       }
       out[i] += amp * f;
       if (tI >= 0) jac![tI * n + i] += ratio * f;
-      if (ne > 0) {
+      if (ne > 0 && i >= dLo && i < dHi) {
         const dPos = -amp * fx;
         const dG = amp * (fH * dHdG + fE * dEdG);
         const dL = amp * (fH * dHdL + fE * dEdL);
@@ -853,7 +905,9 @@ export function modelJacobian(model: PatternModel, theta: Float64Array, modelVal
     const v0 = model.full[gi];
     const step = 1e-4 * Math.max(Math.abs(v0), 1e-3);
     model.full[gi] = v0 + step;
+    model.work.freezeWindows[0] = 1;
     evaluateModel(model, undefined, scratch);
+    model.work.freezeWindows[0] = 0;
     model.full[gi] = v0;
     for (let i = 0; i < n; i++) jac[t * n + i] = (scratch[i] - modelValues[i]) / step;
   }

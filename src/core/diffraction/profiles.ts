@@ -146,7 +146,7 @@ export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
 /**
  * Finger–Cox–Jephcoat axial-divergence weights for a reflection at `twoThetaDeg`, with sample half-height over
  * radius `sOverL` and detector half-height over radius `hOverL`: writes the 2θ offsets (deg, ≤ 0 below 90°,
- * ≥ 0 above) and normalised weights of 2·`nodesPerSegment` quadrature points, and returns how many were written
+ * ≥ 0 above) and normalised weights of 2·`nodesPerSegment` quadrature points from `startIndex` on, and returns how many were written
  * (0 when the peak is symmetric). The asymmetric profile is Σ w_n P(2θ − 2θ_peak − δ_n) (FCJ 1994 eqs. 7–11).
  * Substituting t = s² (t = 2θ_peak − 2φ) removes the integrable 1/√t singularity of the weight at the peak.
  */
@@ -157,6 +157,7 @@ export function fcjWeights(
   nodesPerSegment: number,
   offsetsDeg: Float64Array,
   weights: Float64Array,
+  startIndex = 0,
 ): number {
   if (!(sOverL > 0 || hOverL > 0)) return 0;
   const flip = twoThetaDeg > 90;
@@ -167,7 +168,8 @@ export function fcjWeights(
   const difHS = Math.abs(hOverL - sOverL);
   const argMin = cos2t * Math.sqrt(sumHS * sumHS + 1);
   const ttMin = argMin >= 1 ? 0 : Math.acos(argMin);
-  const ttInfl = Math.acos(Math.min(1, cos2t * Math.sqrt(difHS * difHS + 1)));
+  // H = S (to rounding) has no inflection: one segment, else rounding would create a sliver segment.
+  const ttInfl = difHS > 1e-9 * sumHS ? Math.acos(Math.min(1, cos2t * Math.sqrt(difHS * difHS + 1))) : tt;
   const sMax = Math.sqrt(tt - ttMin);
   const sInfl = Math.sqrt(Math.max(0, tt - ttInfl));
   if (!(sMax > 0)) return 0;
@@ -185,19 +187,19 @@ export function fcjWeights(
     for (let j = 0; j < nodesPerSegment; j++) {
       const s = mid + half * gl.x[j];
       const t = s * s;
-      const phi2 = tt - t;
-      const c2 = Math.cos(phi2);
-      const hOver = Math.sqrt(Math.max((c2 * c2) / (cos2t * cos2t) - 1, 1e-300));
+      const c2 = Math.cos(tt - t);
+      // h/L = √(cos²2φ/cos²2θ − 1), with cos²(2θ − t) − cos²2θ = sin t · sin(4θ − t) to avoid cancellation at t → 0.
+      const hOver = Math.sqrt(Math.max(Math.sin(t) * Math.sin(2 * tt - t), 1e-300)) / cos2t;
       const wAxial = seg === 0 ? 2 * minHS : Math.max(sumHS - hOver, 0);
       // D(2φ) ∝ W / (h cos 2φ); the Jacobian dt = 2s ds makes the integrand finite at s = 0.
       const wt = ((wAxial / (hOver * c2)) * 2 * s * half * gl.w[j]) || 0;
-      offsetsDeg[n] = ((flip ? t : -t) * 180) / Math.PI;
-      weights[n] = wt;
+      offsetsDeg[startIndex + n] = ((flip ? t : -t) * 180) / Math.PI;
+      weights[startIndex + n] = wt;
       total += wt;
       n++;
     }
   }
   if (!(total > 0)) return 0;
-  for (let j = 0; j < n; j++) weights[j] /= total;
+  for (let j = 0; j < n; j++) weights[startIndex + j] /= total;
   return n;
 }

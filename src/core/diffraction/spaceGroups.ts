@@ -150,7 +150,7 @@ const laueGenerators: Readonly<Record<LaueClass, readonly (readonly number[])[]>
     [1, -1, 0, 1, 0, 0, 0, 0, 1],
     [0, 1, 0, 1, 0, 0, 0, 0, -1],
   ],
-  // 4 along c: (h, k, l) → (−k, h, l)... as (h,k,l)·R; 3 along [111]: cyclic permutation.
+  // 4 along c: (h, k, l) → (−k, h, l); 3 along [111]: (h, k, l) → (l, h, k).
   'm-3m': [
     [0, 1, 0, -1, 0, 0, 0, 0, 1],
     [0, 1, 0, 0, 0, 1, 1, 0, 0],
@@ -194,13 +194,14 @@ export function laueOperations(laue: LaueClass): Int32Array {
  */
 export function equivalents(laue: LaueClass, h: number, k: number, l: number): { multiplicity: number; canonical: boolean } {
   const ops = laueOperations(laue);
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   let canonical = true;
   for (let o = 0; o < ops.length; o += 9) {
     const hh = h * ops[o] + k * ops[o + 3] + l * ops[o + 6];
     const kk = h * ops[o + 1] + k * ops[o + 4] + l * ops[o + 7];
     const ll = h * ops[o + 2] + k * ops[o + 5] + l * ops[o + 8];
-    seen.add(`${hh},${kk},${ll}`);
+    // A numeric key: indices stay far below ±2¹⁵ for any cell and range used in powder diffraction.
+    seen.add((hh + 32768) * 4294967296 + (kk + 32768) * 65536 + (ll + 32768));
     if (hh > h || (hh === h && (kk > k || (kk === k && ll > l)))) canonical = false;
   }
   return { multiplicity: seen.size, canonical };

@@ -62,3 +62,21 @@ export function stephensTrigonalStrainFwhm(
 export function strainBroadeningDeg(strainFwhm: number, twoThetaDeg: number): number {
   return ((2 * strainFwhm * Math.tan((twoThetaDeg * Math.PI) / 360)) * 180) / Math.PI;
 }
+
+/**
+ * Stephens −3m coefficients (S400, S004, S202, S301) that reproduce the [001] model on a hexagonal cell (a, c in Å):
+ * ε_iso gives σ(M) ∝ M = 4A/(3a²) + l²/c², so σ²(M) = k²(16A²/(9a⁴) + 8Al²/(3a²c²) + l⁴/c⁴), k = 2ε_iso/√(8 ln 2);
+ * ε_001 adds (2ε_001/√(8 ln 2))² l⁴/c⁴. Exact in σ² (variances add).
+ */
+export function stephensFromUniaxial(
+  strainIso: number,
+  strain001: number,
+  aAngstrom: number,
+  cAngstrom: number,
+): [number, number, number, number] {
+  const k2 = ((2 * strainIso) / SQRT_8LN2) ** 2;
+  const e2 = ((2 * strain001) / SQRT_8LN2) ** 2;
+  const a2 = aAngstrom * aAngstrom;
+  const c2 = cAngstrom * cAngstrom;
+  return [(k2 * 16) / (9 * a2 * a2), (k2 + e2) / (c2 * c2), (k2 * 8) / (3 * a2 * c2), 0];
+}

@@ -72,9 +72,20 @@ export function finiteDifferenceJacobian(
       problem.model(t, work.fMinus);
       const inv = 1 / (hPlus + hMinus);
       for (let i = 0; i < n; i++) jac[row + i] = (work.fPlus[i] - work.fMinus[i]) * inv;
+    } else if (!upOk && !downOk) {
+      // Box narrower than the step: step to the farther bound, or report no influence when the box is a point.
+      const room = Math.max(upper[p] - x, x - lower[p]);
+      if (room > 0) {
+        t[p] = upper[p] - x >= x - lower[p] ? upper[p] : lower[p];
+        const step = t[p] - x;
+        problem.model(t, work.fPlus);
+        for (let i = 0; i < n; i++) jac[row + i] = (work.fPlus[i] - f0[i]) / step;
+      } else {
+        for (let i = 0; i < n; i++) jac[row + i] = 0;
+      }
     } else {
-      // One-sided: forward unless the upper bound is in the way (then backward, if that side is open).
-      t[p] = upOk || !downOk ? x + h : x - h;
+      // One-sided: forward unless the upper bound is in the way (then backward).
+      t[p] = upOk ? x + h : x - h;
       const step = t[p] - x;
       problem.model(t, work.fPlus);
       const inv = 1 / step;

@@ -2,9 +2,9 @@
  * Levenberg–Marquardt least squares with Marquardt scaling and box bounds.
  *
  * Method. Each iteration forms A = JᵀWJ and g = JᵀW(y − f) (`normalEquations.ts`) and solves
- * (A + λ·D)·δ = g by Cholesky, D = diag(A) kept at its running maximum (Marquardt, J. SIAM 1963, 11, 431;
- * the running maximum as in Moré, LNM 630, 1978, so a parameter's damping never collapses when its column
- * shrinks). λ follows Nielsen's gain-ratio update (Nielsen, IMM-REP-1999-05): after an accepted step
+ * (A + λ·D)·δ = g by Cholesky, D = diag(A) at the current point, floored at 1e-12·max diag(A) so a parameter
+ * without influence is still damped (Marquardt, J. SIAM 1963, 11, 431). Not MINPACK's running maximum of diag(A),
+ * which keeps over-damping a parameter whose column has shrunk by orders of magnitude along the path. λ follows Nielsen's gain-ratio update (Nielsen, IMM-REP-1999-05): after an accepted step
  * λ ← λ·max(1/3, 1 − (2ρ − 1)³), after a rejected one λ ← λ·ν, ν ← 2ν. A failed factorisation raises λ.
  *
  * Bounds by projection, not by a variable transform: a trial point is clipped into [lower, upper], and a
@@ -14,14 +14,15 @@
  * unconstrained model at the final point (the local, two-sided width), and `atBound` flags the parameters
  * that ended on a bound so a caller can report the σ as one-sided.
  *
- * Covariance: (JᵀWJ)⁻¹ · χ²_red (or without the χ²_red factor, see `scaleCovariance`), through a pivoted QR
- * of W^½J at the final point (`covariance.ts`); no explicit inverse is ever used for a step.
+ * Covariance: (JᵀWJ)⁻¹ · χ²_red (or without the χ²_red factor, see `scaleCovariance`) at the final point, by
+ * Cholesky of the unit-diagonal scaled normal matrix when it is well conditioned, else through a column-scaled
+ * pivoted QR of W^½J (`covariance.ts`); no explicit inverse is ever used for a step.
  *
  * Never throws on non-convergence: the stop reason says what happened. Throws RangeError only on
  * inconsistent input (buffer lengths, lower > upper).
  */
 import { choleskyDecompose, choleskySolve } from '../linalg/cholesky.ts';
-import { covarianceFromJacobian } from './covariance.ts';
+import { covarianceFromJacobian, covarianceFromNormalMatrix } from './covariance.ts';
 import { createFiniteDifferenceWorkspace, finiteDifferenceJacobian } from './finiteDifferenceJacobian.ts';
 import { normalEquations, weightedChi2 } from './normalEquations.ts';
 import type { LeastSquaresProblem, LmOptions } from './problem.ts';
@@ -36,6 +37,11 @@ export interface LmSolverOptions extends LmOptions {
    * Default: 1e-2·|start_p|, or 1 when the start is 0.
    */
   readonly typicalScale?: Float64Array;
+  /**
+   * Geodesic acceleration (Transtrum & Sethna 2012): one extra model evaluation per trial step buys a second-order
+   * correction that follows curved valleys (e.g. NIST MGH10 from its first start). Off by default.
+   */
+  readonly geodesicAcceleration: boolean;
 }
 
 /** Result of {@link levenbergMarquardt}: a {@link FitResult} plus diagnostics. */
@@ -58,7 +64,7 @@ export interface LmResult extends FitResult {
  *   and every free Jacobian column is negligible (Moré's gtol);
  * - `initialDamping` 1e-3: λ₀, the multiplier of diag(JᵀWJ) (Marquardt scaling makes λ dimensionless);
  * - `relativeStep` √ε ≈ 1.49e-8 for forward differences (central ones use its 2/3 power ≈ 6.1e-6);
- * - `scaleCovariance` true; `centralDifferences` false.
+ * - `scaleCovariance` true; `centralDifferences` false; `geodesicAcceleration` false.
  */
 export const LM_DEFAULTS: LmSolverOptions = {
   maxIterations: 1000,
@@ -69,6 +75,7 @@ export const LM_DEFAULTS: LmSolverOptions = {
   relativeStep: 1.4901161193847656e-8,
   scaleCovariance: true,
   centralDifferences: false,
+  geodesicAcceleration: false,
 };
 
 /** λ beyond which no step can be found: the point is a minimum to working precision. */
@@ -77,6 +84,8 @@ const DAMPING_MAX = 1e300;
 const DAMPING_MIN = 1e-20;
 /** Floor of D relative to its largest entry, so a parameter without influence still gets damped. */
 const SCALING_FLOOR = 1e-12;
+/** Largest accepted 2‖a‖/‖v‖ with geodesic acceleration (Transtrum & Sethna's α). */
+const GEODESIC_RATIO = 0.75;
 
 /**
  * Minimise χ² = Σ w_i (y_i − f_i(θ))² over θ within optional box bounds.
@@ -122,7 +131,11 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
   const deltaFree = new Float64Array(P);
   const delta = new Float64Array(P);
   const free = new Int32Array(P);
+  const rowFirst = new Int32Array(P);
+  const rowLast = new Int32Array(P);
   const fdWork = createFiniteDifferenceWorkspace(P, n);
+  const fvv = new Float64Array(opts.geodesicAcceleration ? n : 0);
+  const acceleration = new Float64Array(P);
   let evaluations = 0;
 
   const jacobianAt = (t: Float64Array, ft: Float64Array): void => {
@@ -135,6 +148,48 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
     }
   };
 
+  /**
+   * Geodesic acceleration (Transtrum & Sethna, arXiv:1201.5885): the second directional derivative of the model
+   * along the velocity v = deltaFree, by a finite difference of step 0.1·v, gives an acceleration a from the same
+   * factorisation, (A + λD)·a = −JᵀW f_vv, and the step becomes v + a/2. A step whose acceleration is large against
+   * its velocity (2‖a‖_D > 0.75‖v‖_D) leaves the region where the expansion holds: returns false to reject it.
+   */
+  const accelerate = (nFree: number, floor: number): boolean => {
+    const h = 0.1;
+    thetaTrial.set(theta);
+    for (let i = 0; i < nFree; i++) {
+      const p = free[i];
+      thetaTrial[p] = Math.min(upper[p], Math.max(lower[p], theta[p] + h * deltaFree[i]));
+    }
+    problem.model(thetaTrial, fTrial);
+    evaluations++;
+    for (let k = 0; k < n; k++) {
+      let jv = 0;
+      for (let i = 0; i < nFree; i++) {
+        const p = free[i];
+        jv += jac[p * n + k] * (thetaTrial[p] - theta[p]);
+      }
+      fvv[k] = ((2 / h) * (fTrial[k] - f[k] - jv)) / h;
+    }
+    for (let i = 0; i < nFree; i++) {
+      const row = free[i] * n;
+      let s = 0;
+      for (let k = 0; k < n; k++) s -= weights[k] * jac[row + k] * fvv[k];
+      acceleration[i] = s;
+    }
+    choleskySolve(l, nFree, acceleration, acceleration);
+    let aNorm = 0;
+    let vNorm = 0;
+    for (let i = 0; i < nFree; i++) {
+      const dp = Math.max(d[free[i]], floor);
+      aNorm += dp * acceleration[i] * acceleration[i];
+      vNorm += dp * deltaFree[i] * deltaFree[i];
+    }
+    if (!(4 * aNorm <= GEODESIC_RATIO * GEODESIC_RATIO * vNorm)) return false;
+    for (let i = 0; i < nFree; i++) deltaFree[i] += 0.5 * acceleration[i];
+    return true;
+  };
+
   for (let p = 0; p < P; p++) theta[p] = Math.min(upper[p], Math.max(lower[p], problem.start[p]));
   problem.model(theta, f);
   evaluations++;
@@ -142,7 +197,8 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
   let lambda = opts.initialDamping;
   let nu = 2;
   let iterations = 0;
-  let stop: StopReason | undefined = Number.isFinite(chi2) ? undefined : 'non-finite';
+  // Nothing to refine (every parameter fixed by the caller) is a trivially converged fit, not a singular one.
+  let stop: StopReason | undefined = !Number.isFinite(chi2) ? 'non-finite' : P === 0 ? 'converged-gradient' : undefined;
 
   while (stop === undefined) {
     if (iterations >= opts.maxIterations) {
@@ -159,7 +215,7 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
     }
     iterations++;
     jacobianAt(theta, f);
-    normalEquations(jac, P, n, weights, residuals, a, g);
+    normalEquations(jac, P, n, weights, residuals, a, g, rowFirst, rowLast);
 
     let maxDiag = 0;
     let finite = true;
@@ -211,6 +267,15 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
         continue;
       }
       choleskySolve(l, nFree, gFree, deltaFree);
+      if (opts.geodesicAcceleration && !accelerate(nFree, floor)) {
+        lambda *= nu;
+        nu *= 2;
+        if (!(lambda <= DAMPING_MAX)) {
+          stop = 'converged-step';
+          break;
+        }
+        continue;
+      }
       thetaTrial.set(theta);
       for (let i = 0; i < nFree; i++) {
         const p = free[i];
@@ -276,7 +341,9 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
   if (stop !== 'non-finite' && Number.isFinite(chi2)) {
     // The Jacobian in memory belongs to the point before the last accepted step: re-evaluate at the solution.
     jacobianAt(theta, f);
-    const cov = covarianceFromJacobian(jac, P, n, weights, opts.scaleCovariance ? chi2red : 1);
+    const scale = opts.scaleCovariance ? chi2red : 1;
+    normalEquations(jac, P, n, weights, residuals, a, g, rowFirst, rowLast);
+    const cov = covarianceFromNormalMatrix(a, P, scale) ?? covarianceFromJacobian(jac, P, n, weights, scale);
     covariance = cov.covariance;
     sigma = cov.sigma;
     rank = cov.rank;

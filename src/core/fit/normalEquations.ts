@@ -5,6 +5,8 @@
 
 /**
  * Fill A = JᵀWJ (P×P, row-major, symmetric) and g = JᵀW(y − f) (length P). Does not allocate.
+ * Each Jacobian row is first bounded to its first…last non-zero point, and products run over the overlap only:
+ * a peak's parameters touch a window of the pattern, so their rows cost their window, not N.
  *
  * @param jac - parameter-major Jacobian, length P·n.
  * @param parameters - P.
@@ -13,6 +15,8 @@
  * @param residuals - y_i − f_i, length n.
  * @param a - output P×P.
  * @param g - output P; equals −½ ∇χ².
+ * @param first - workspace, length P (first non-zero index per row).
+ * @param last - workspace, length P (last non-zero index per row, exclusive).
  */
 export function normalEquations(
   jac: Float64Array,
@@ -22,16 +26,29 @@ export function normalEquations(
   residuals: Float64Array,
   a: Float64Array,
   g: Float64Array,
+  first: Int32Array,
+  last: Int32Array,
 ): void {
   for (let p = 0; p < parameters; p++) {
     const rowP = p * points;
+    let lo = 0;
+    while (lo < points && jac[rowP + lo] === 0) lo++;
+    let hi = points;
+    while (hi > lo && jac[rowP + hi - 1] === 0) hi--;
+    first[p] = lo;
+    last[p] = hi;
+  }
+  for (let p = 0; p < parameters; p++) {
+    const rowP = p * points;
     let gp = 0;
-    for (let i = 0; i < points; i++) gp += weights[i] * jac[rowP + i] * residuals[i];
+    for (let i = first[p]; i < last[p]; i++) gp += weights[i] * jac[rowP + i] * residuals[i];
     g[p] = gp;
     for (let q = 0; q <= p; q++) {
       const rowQ = q * points;
+      const from = Math.max(first[p], first[q]);
+      const to = Math.min(last[p], last[q]);
       let s = 0;
-      for (let i = 0; i < points; i++) s += weights[i] * jac[rowP + i] * jac[rowQ + i];
+      for (let i = from; i < to; i++) s += weights[i] * jac[rowP + i] * jac[rowQ + i];
       a[p * parameters + q] = s;
       a[q * parameters + p] = s;
     }

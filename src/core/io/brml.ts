@@ -76,7 +76,11 @@ function readRawData(bytes: Uint8Array, entry: string, warnings: string[]): Scan
     x[k] = fields[2 + axisIndex];
     y[k] = fields[2 + nAxes < count ? 2 + nAxes : count - 1];
   }
-  const timePerStep = numberOf(bytes, child(info, 'TimePerStep'));
+  // With a 1D detector every point is seen by many strips: the effective time per step (what DIFFRAC.EVA divides
+  // by for counts per second) is the count time that matters; the motor time per step is kept as metadata.
+  const timePerStep = numberOf(bytes, child(info, 'TimePerStepEffective')) ?? numberOf(bytes, child(info, 'TimePerStep'));
+  const motorTime = numberOf(bytes, child(info, 'TimePerStep'));
+  if (motorTime !== undefined) putMeta(meta, 'time per step (s)', String(motorTime));
   const tube = descendants(root, 'Tube')[0];
   const wavelengths = tubeWavelengths(bytes, tube);
   const items = descendants(root, 'InfoItem');

@@ -246,7 +246,7 @@ function readV4(r: BinaryReader): ScanFile {
       if (subLen > r.length) r.fail(pos + 140, 'a range sub-header inside the file', String(subLen));
       const m: Record<string, string> = { ...meta };
       putMeta(m, 'scan type', scanType);
-      putMeta(m, 'time per step (raw)', String(f32Decimal(stepTime)));
+      putMeta(m, 'effective time per step (s)', String(f32Decimal(stepTime)));
       putMeta(m, 'generator', `${f32Decimal(kV)} kV, ${f32Decimal(mA)} mA`);
       putMeta(m, 'used λ (Å)', String(usedLambda));
       readV4Drives(r, pos + 160, subLen, m);
@@ -254,7 +254,10 @@ function readV4(r: BinaryReader): ScanFile {
       checkSteps(r, data, steps);
       const y = float32Column(r, data, steps, 'counts');
       if (!/coupled|detector|2theta|theta/i.test(scanType)) warnings.push(`range ${scans.length + 1}: scan type "${scanType}"`);
-      scans.push(scanOf(stepAxis(start, step, steps), y, wl, m, { startTime, sample: meta.SAMPLEID || undefined }));
+      // The step time here is the effective one (96 s for corundum.raw, whose .brml says 0.5 s motor time and
+      // 96 s TimePerStepEffective for a 192-strip detector).
+      const countTimeS = Number.isFinite(stepTime) && stepTime > 0 ? f32Decimal(stepTime) : undefined;
+      scans.push(scanOf(stepAxis(start, step, steps), y, wl, m, { startTime, sample: meta.SAMPLEID || undefined, countTimeS }));
       pos = data + 4 * steps;
       continue;
     }

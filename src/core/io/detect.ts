@@ -19,7 +19,7 @@ export interface FormatInfo {
   readonly supported: boolean;
 }
 
-/** Every format we detect, readable ones first. The custom editor and CLI build their lists from this. */
+/** Every format we detect; `supported` says which have a reader. The custom editor and CLI build their lists from this. */
 export const FORMATS: readonly FormatInfo[] = [
   { id: 'xy', label: 'Column text (x y [σ])', extensions: ['.xy', '.xye', '.dat', '.txt', '.csv', '.asc'], kind: 'diffraction', supported: true },
   { id: 'chi', label: 'Fit2D chi', extensions: ['.chi'], kind: 'diffraction', supported: true },
@@ -27,18 +27,23 @@ export const FORMATS: readonly FormatInfo[] = [
   { id: 'brml', label: 'Bruker BRML', extensions: ['.brml'], kind: 'diffraction', supported: true },
   { id: 'bruker-raw', label: 'Bruker RAW v1–v4', extensions: ['.raw'], kind: 'diffraction', supported: true },
   { id: 'mpt', label: 'BioLogic EC-Lab text', extensions: ['.mpt', '.txt'], kind: 'electrochemistry', supported: true },
-  { id: 'mpr', label: 'BioLogic EC-Lab binary', extensions: ['.mpr'], kind: 'electrochemistry', supported: false },
-  { id: 'gsas', label: 'GSAS powder data', extensions: ['.gsa', '.gss', '.fxye', '.xra', '.gda'], kind: 'diffraction', supported: false },
-  { id: 'ras', label: 'Rigaku RAS', extensions: ['.ras'], kind: 'diffraction', supported: false },
-  { id: 'rasx', label: 'Rigaku RASX', extensions: ['.rasx'], kind: 'diffraction', supported: false },
-  { id: 'pdcif', label: 'Powder CIF', extensions: ['.cif'], kind: 'diffraction', supported: false },
+  { id: 'mpr', label: 'BioLogic EC-Lab binary', extensions: ['.mpr'], kind: 'electrochemistry', supported: true },
+  { id: 'gsas', label: 'GSAS powder data', extensions: ['.gsa', '.gss', '.fxye', '.xra', '.gda'], kind: 'diffraction', supported: true },
+  { id: 'ras', label: 'Rigaku RAS', extensions: ['.ras'], kind: 'diffraction', supported: true },
+  { id: 'rasx', label: 'Rigaku RASX', extensions: ['.rasx'], kind: 'diffraction', supported: true },
+  { id: 'pdcif', label: 'Powder CIF', extensions: ['.cif'], kind: 'diffraction', supported: true },
+  { id: 'cif', label: 'Crystal structure CIF (no powder pattern)', extensions: ['.cif'], kind: 'diffraction', supported: false },
   { id: 'stoe-raw', label: 'STOE WinXPOW RAW', extensions: ['.raw'], kind: 'diffraction', supported: false },
-  { id: 'uxd', label: 'Bruker UXD', extensions: ['.uxd'], kind: 'diffraction', supported: false },
+  { id: 'uxd', label: 'Bruker UXD', extensions: ['.uxd'], kind: 'diffraction', supported: true },
   { id: 'nexus', label: 'NeXus/HDF5', extensions: ['.nxs', '.h5', '.hdf5'], kind: 'diffraction', supported: false },
-  { id: 'ndax', label: 'Neware NDAX', extensions: ['.ndax'], kind: 'electrochemistry', supported: false },
-  { id: 'nda', label: 'Neware NDA', extensions: ['.nda'], kind: 'electrochemistry', supported: false },
-  { id: 'gamry', label: 'Gamry DTA', extensions: ['.dta'], kind: 'electrochemistry', supported: false },
-  { id: 'maccor', label: 'Maccor text export', extensions: ['.txt', '.041', '.052'], kind: 'electrochemistry', supported: false },
+  { id: 'ndax', label: 'Neware NDAX', extensions: ['.ndax'], kind: 'electrochemistry', supported: true },
+  { id: 'nda', label: 'Neware NDA (version 29)', extensions: ['.nda'], kind: 'electrochemistry', supported: true },
+  { id: 'neware-csv', label: 'Neware nested CSV export (cycle/step/record levels)', extensions: ['.csv'], kind: 'electrochemistry', supported: true },
+  { id: 'arbin-res', label: 'Arbin .res (MS Access database)', extensions: ['.res'], kind: 'electrochemistry', supported: false },
+  { id: 'gamry', label: 'Gamry DTA', extensions: ['.dta'], kind: 'electrochemistry', supported: true },
+  { id: 'maccor', label: 'Maccor text export', extensions: ['.txt', '.041', '.052'], kind: 'electrochemistry', supported: true },
+  { id: 'arbin', label: 'Arbin CSV export', extensions: ['.csv'], kind: 'electrochemistry', supported: true },
+  { id: 'echem-csv', label: 'Cycler CSV (time, voltage, current columns)', extensions: ['.csv', '.txt'], kind: 'electrochemistry', supported: true },
 ];
 
 /** Result of {@link detectFormat}: the chosen reader id and every format the content fits. */
@@ -72,6 +77,7 @@ function sniff(bytes: Uint8Array): Map<string, number> {
   if (startsWith(bytes, 'BIO-LOGIC MODULAR FILE')) return out.set('mpr', 10);
   if (startsWith(bytes, 'NEWARE')) return out.set('nda', 10);
   if (startsWith(bytes, '\x89HDF\r\n\x1a\n')) return out.set('nexus', 10);
+  if (startsWith(bytes, '\x00\x01\x00\x00Standard Jet DB')) return out.set('arbin-res', 10);
   if (isZip(bytes)) {
     let names: string[] = [];
     try {
@@ -93,10 +99,20 @@ function sniff(bytes: Uint8Array): Map<string, number> {
   }
   if (/^\*RAS_DATA_START/.test(head)) return out.set('ras', 10);
   if (/^EXPLAIN\s/.test(head)) return out.set('gamry', 10);
-  if (/^Today's Date|^MACCOR/i.test(head)) return out.set('maccor', 8);
-  if (/^\s*_pd_|^data_/m.test(head) && /_pd_/.test(decodeText(text, 0, Math.min(text.length, 1 << 20)))) out.set('pdcif', 8);
+  if (/^Today's Date|^MACCOR|^Rec#\t|^Rec\tCycle/im.test(head)) return out.set('maccor', 8);
+  if (/^Cycle Index,Chg\. Cap/.test(head)) return out.set('neware-csv', 8);
+  if (/^(Data_Point|Test_ID),(Test_Time|.*,Test_Time)/m.test(head)) return out.set('arbin', 8);
+  // A cycler table: one header row naming voltage and current among at least three delimited columns.
+  const cyclerHeader = head
+    .split(/\r?\n/)
+    .some((l) => /\b(voltage|volts|ewe|potential)\b/i.test(l) && /\b(current|amps)\b/i.test(l) && l.split(/[,;\t]/).length >= 3);
+  if (cyclerHeader) out.set('echem-csv', 6);
+  if (/^data_/m.test(head)) {
+    // A CIF: a powder pattern when it uses the pd dictionary, else a crystal structure (not something we plot).
+    return out.set(/_pd_(meas|proc)_/.test(decodeText(text, 0, Math.min(text.length, 1 << 22))) ? 'pdcif' : 'cif', 9);
+  }
   if (/^\s*BANK\s+\d+/m.test(head)) out.set('gsas', 7);
-  if (/^;.*\n|_2THETACOUNTS|_COUNTS/m.test(head) && /^_DRIVE|^_START|^_STEPSIZE/m.test(head)) out.set('uxd', 7);
+  if ((head.match(/^_[A-Z][A-Z0-9_]*\s*=/gm) ?? []).length >= 3) out.set('uxd', 7);
   if (looksLikeChi(text)) out.set('chi', 6);
   if (hasNumericRows(text)) out.set('xy', 5);
   return out;

@@ -78,3 +78,22 @@ export function axisFromName(name: string): { axis: AxisQuantity; unit: AxisUnit
   if (/^d\b|^d[-_ ]?spacing|^dspacing|^d_a/.test(n)) return { axis: 'd', unit: 'angstrom' };
   return undefined;
 }
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * ISO 8601 start time from header text such as "APR 12, 2017 01:23:16.472073" (APS 11-BM), "2021-05-20 15:55:51"
+ * or "2021-05-20T15:55:51+02:00"; undefined when the text is none of these (no guessing of day/month order).
+ */
+export function isoFromHeaderTime(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  const t = s.trim();
+  const iso = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?/.exec(t);
+  if (iso) return `${iso[1]}T${iso[2]}${iso[3] ?? ''}`;
+  const m = /^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(t);
+  if (!m) return undefined;
+  const month = MONTHS.indexOf(m[1].toLowerCase()) + 1;
+  if (!month) return undefined;
+  const p2 = (v: number | string) => String(v).padStart(2, '0');
+  return `${m[3]}-${p2(month)}-${p2(m[2])}T${p2(m[4])}:${m[5]}:${m[6]}`;
+}

@@ -11,23 +11,55 @@ import { readBrml } from './brml.ts';
 import { readBrukerRaw } from './brukerRaw.ts';
 import { readChi } from './chi.ts';
 import { detectFormat, FORMATS } from './detect.ts';
+import { readEchemTable, readNewareCsv, type EchemColumnMapping } from './echemTable.ts';
+import { readGamry } from './gamry.ts';
+import { readGsas } from './gsas.ts';
+import { readMpr } from './mpr.ts';
 import { readMpt } from './mpt.ts';
+import { readNda, readNdax } from './neware.ts';
+import { readPdcif } from './pdcif.ts';
+import { readRas } from './ras.ts';
+import { readRasx } from './rasx.ts';
+import { readUxd } from './uxd.ts';
 import { ParseError } from './parseError.ts';
 import { readXrdml } from './xrdml.ts';
 import { readXy } from './xy.ts';
 
 export { detectFormat, FORMATS, ParseError };
 export type { Detection, FormatInfo, ReaderKind } from './detect.ts';
-export { readBrml, readBrukerRaw, readChi, readMpt, readXrdml, readXy };
+export type { ColumnSource, EchemColumnMapping, EchemTableOptions } from './echemTable.ts';
+export { readEchemTable, readNewareCsv };
+export { readBrml, readBrukerRaw, readChi, readGamry, readGsas, readMpr, readMpt, readNda, readNdax, readPdcif, readRas, readRasx, readUxd, readXrdml, readXy };
+
+/** Options of {@link readData}. */
+export interface ReadOptions {
+  /** A reader id from {@link FORMATS}; detected from the content when absent. */
+  readonly format?: string;
+  /** For cycler text exports: which source column feeds which canonical column (overrides the guesses). */
+  readonly columns?: EchemColumnMapping;
+}
 
 /** The reader of each supported format id. */
-export const READERS: Readonly<Record<string, (bytes: Uint8Array) => ScanFile | EchemRecord>> = {
+export const READERS: Readonly<Record<string, (bytes: Uint8Array, options?: ReadOptions) => ScanFile | EchemRecord>> = {
   xy: (b) => readXy(b),
   chi: readChi,
   xrdml: readXrdml,
   brml: readBrml,
   'bruker-raw': readBrukerRaw,
   mpt: readMpt,
+  mpr: readMpr,
+  gsas: readGsas,
+  ras: readRas,
+  rasx: readRasx,
+  uxd: readUxd,
+  pdcif: readPdcif,
+  ndax: readNdax,
+  nda: readNda,
+  gamry: readGamry,
+  arbin: (b, o) => readEchemTable(b, { format: 'arbin', columns: o?.columns }),
+  maccor: (b, o) => readEchemTable(b, { format: 'maccor', columns: o?.columns }),
+  'neware-csv': (b, o) => readNewareCsv(b, { columns: o?.columns }),
+  'echem-csv': (b, o) => readEchemTable(b, { format: 'echem-csv', columns: o?.columns }),
 };
 
 /**
@@ -35,7 +67,7 @@ export const READERS: Readonly<Record<string, (bytes: Uint8Array) => ScanFile | 
  * `options.format` names a reader id from {@link FORMATS}. Throws ParseError for any bad input, including a
  * recognised format that has no reader yet.
  */
-export function readData(bytes: Uint8Array, fileName: string, options: { format?: string } = {}): ScanFile | EchemRecord {
+export function readData(bytes: Uint8Array, fileName: string, options: ReadOptions = {}): ScanFile | EchemRecord {
   const format = options.format ?? detectFormat(bytes, fileName).format;
   const reader = READERS[format];
   if (!reader) {
@@ -48,7 +80,7 @@ export function readData(bytes: Uint8Array, fileName: string, options: { format?
     });
   }
   try {
-    return reader(bytes);
+    return reader(bytes, options);
   } catch (e) {
     if (e instanceof ParseError) throw e;
     // A reader bug must still surface as a ParseError with context, never as a bare TypeError.

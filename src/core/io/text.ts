@@ -157,8 +157,10 @@ export function sniffLayout(bytes: Uint8Array, start: number, end: number): Tabl
   return { delimiter: 'whitespace', decimal: DOT };
 }
 
-/** Index just past the end of the line starting at `i` (after its LF), and the line's content end in `lineEnd`. */
+/** Content end (exclusive, before CR LF) of the line last visited by {@link nextLine}. */
 export let lineEnd = 0;
+
+/** Index just past the end of the line starting at `i` (after its LF); the line's content end goes to `lineEnd`. */
 export function nextLine(bytes: Uint8Array, i: number, end: number): number {
   let j = bytes.indexOf(LF, i);
   if (j < 0 || j >= end) j = end;
@@ -315,7 +317,9 @@ export function readTable(bytes: Uint8Array, o: TableOptions): Table {
     i = p + 1;
   }
   if (i > end) i = end;
-  const columns = cols.map((c) => (c.length === rows ? c : c.slice(0, rows)));
+  // Trim once. The capacity estimate is usually within a few rows, so a view is kept when the slack is under 1/8
+  // (no copy of a large column); a badly overestimated buffer is copied so the slack is not kept alive.
+  const columns = cols.map((c) => (c.length === rows ? c : c.length - rows <= c.length >> 3 ? c.subarray(0, rows) : c.slice(0, rows)));
   return { columns, rows, endOffset: i, linesRead: lines, skippedLines: skipped, firstSkippedLine: firstSkipped };
 }
 

@@ -17,7 +17,7 @@ export interface XmlElement {
 }
 
 const MAX_DEPTH = 512;
-const MAX_ELEMENTS = 5_000_000;
+const MAX_ELEMENTS = 2_000_000;
 
 function isNameByte(b: number): boolean {
   return b > 32 && b !== 62 && b !== 47 && b !== 61 && b !== 34 && b !== 39 && b !== 60;

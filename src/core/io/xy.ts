@@ -8,7 +8,7 @@
  */
 import type { AxisQuantity, AxisUnit, IntensityKind, Scan, ScanFile } from '../data/scan.ts';
 import { ParseError } from './parseError.ts';
-import { axisFromName, findMeta, firstNumber, headerItems, putMeta, wavelengthsFromMeta } from './header.ts';
+import { axisFromName, findMeta, firstNumber, headerItems, isoFromHeaderTime, putMeta, wavelengthsFromMeta } from './header.ts';
 import {
   countFields,
   decodeText,
@@ -191,6 +191,12 @@ export function scanFromText(
       }
     }
   }
+  // Column files have a monotonic x; many direction changes mean this is some other layout read as columns.
+  let turns = 0;
+  for (let k = 2; k < x.length; k++) if ((x[k] - x[k - 1]) * (x[k - 1] - x[k - 2]) < 0) turns++;
+  if (turns > Math.max(2, x.length / 100)) {
+    warnings.push(`x changes direction ${turns} times: this may not be an x-y column file (e.g. an ILL/PSI counts-only .dat)`);
+  }
   let integral = true;
   for (let k = 0; k < y.length && integral; k++) integral = y[k] >= 0 && Number.isInteger(y[k]);
   const intensityKind: IntensityKind = integral ? 'counts' : 'unknown';
@@ -209,6 +215,7 @@ export function scanFromText(
     wavelengths: wavelengthsFromMeta(meta),
     geometry: meta.integrator ? 'detector2d' : 'unknown',
     instrument: findMeta(meta, /^(instrument|diffractometer|beamline)$/i),
+    startTime: isoFromHeaderTime(findMeta(meta, /^(scan time|start time|date and time|file date and time|date)$/i)),
     sample: sample || undefined,
     temperatureK: temperature,
     metadata: meta,

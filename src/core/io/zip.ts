@@ -34,7 +34,8 @@ export function unzipEntries(bytes: Uint8Array, format: string, want: (name: str
     out = unzipSync(bytes, {
       filter: (f) => {
         if (!want(f.name)) return false;
-        if (f.originalSize > MAX_ENTRY_BYTES) {
+        // 0xFFFFFFFF means the size is in a zip64 extra field, which fflate reads itself; the cap applies otherwise.
+        if (f.originalSize > MAX_ENTRY_BYTES && f.originalSize !== 0xffffffff) {
           tooBig = { name: f.name, size: f.originalSize };
           return false;
         }

@@ -1,5 +1,6 @@
 /**
- * Active mass of an electrode (science.md §6): given directly, or electrode area × coating loading × active fraction.
+ * Active mass of an electrode (science.md §6): given directly, or electrode area × coating loading
+ * × active fraction.
  */
 
 /** Either the active mass itself, or the electrode's area, coating loading and active fraction. */
@@ -8,15 +9,22 @@ export type ActiveMassInput =
   | {
       readonly areaCm2: number;
       readonly loadingMgPerCm2: number;
-      /** Mass fraction of active material in the dried coating (0–1). Ignored when `loadingIsActive` is true. */
+      /**
+       * Mass fraction of active material in the dried coating (0–1). Ignored when `loadingIsActive`
+       * is true.
+       */
       readonly activeFraction?: number;
-      /** True when the loading already means active mass per area (science.md §6: do not multiply twice). */
+      /**
+       * True when the loading already means active mass per area (science.md §6: do not multiply
+       * twice).
+       */
       readonly loadingIsActive?: boolean;
     };
 
 /**
  * Active mass in mg. Paper: 10.24 cm² × 10.4 mg/cm² × 0.96 = 102.2 mg NMC811.
- * @throws RangeError when a quantity is missing, non-finite or non-positive, or a fraction is outside (0, 1].
+ * @throws RangeError when a quantity is missing, non-finite or non-positive, or a fraction is
+ * outside (0, 1].
  */
 export function activeMassMg(input: ActiveMassInput): number {
   if ('activeMassMg' in input) {

@@ -1,5 +1,6 @@
 /**
- * Pattern ↔ electrochemistry alignment (science.md §6): every pattern gets c_Li, voltage, current and time at the
+ * Pattern ↔ electrochemistry alignment (science.md §6): every pattern gets c_Li, voltage, current
+ * and time at the
  * middle of its exposure, plus the c_Li range its exposure covers.
  */
 import { bisectRight, interpolateLinear } from './interpolate.ts';
@@ -8,7 +9,10 @@ import { exposureMidUnixS, type Exposure } from './seriesTimes.ts';
 
 /** Defaults of {@link alignPatterns}, in one place. */
 export const ALIGN_DEFAULTS = {
-  /** Flag a pattern whose exposure spans more c_Li than this (science.md §6: a 15-min 1C lab scan spans ≈ 0.2). */
+  /**
+   * Flag a pattern whose exposure spans more c_Li than this (science.md §6: a 15-min 1C lab scan
+   * spans ≈ 0.2).
+   */
   maxSpanCLi: 0.02,
 } as const;
 
@@ -21,7 +25,10 @@ export const AlignFlag = {
 } as const;
 export type AlignFlag = (typeof AlignFlag)[keyof typeof AlignFlag];
 
-/** One pattern with its electrochemical state. Values are NaN where the pattern lies outside the record. */
+/**
+ * One pattern with its electrochemical state. Values are NaN where the pattern lies outside the
+ * record.
+ */
 export interface AlignedPattern {
   readonly file: string;
   readonly startUnixS: number;
@@ -50,8 +57,10 @@ export interface AlignOptions {
 }
 
 /**
- * Aligns patterns to a lithium timeline. Patterns outside the record, or all of them when the clocks do not overlap,
- * produce warnings that name the files. `exposures[i]` undefined means pattern i has no time (flagged, values NaN).
+ * Aligns patterns to a lithium timeline. Patterns outside the record, or all of them when the
+ * clocks do not overlap,
+ * produce warnings that name the files. `exposures[i]` undefined means pattern i has no time
+ * (flagged, values NaN).
  */
 export function alignPatterns(
   files: readonly string[],
@@ -139,7 +148,8 @@ export function alignPatterns(
 }
 
 /**
- * Assigns c_Li from a `file,c_Li` table (the `--clis` form without times): matched by full name, then base name.
+ * Assigns c_Li from a `file,c_Li` table (the `--clis` form without times): matched by full name,
+ * then base name.
  * Unmatched files get NaN and a warning naming them.
  */
 export function assignLithiumByFile(
@@ -193,4 +203,28 @@ function isoRange(exposures: readonly (Exposure | undefined)[]): string {
     hi = Math.max(hi, e.endUnixS);
   }
   return `${iso(lo)} – ${iso(hi)}`;
+}
+
+/**
+ * Seeding branch key of each pattern for {@link runSequential}'s `branchOf`: `${cycle}:${branch}`,
+ * where a pattern
+ * taken during a rest joins the branch before it (a rest does not change the lattice, so the chain
+ * continues), and
+ * rests before any current join the first branch that follows.
+ */
+export function seedBranchKeys(patterns: readonly AlignedPattern[]): string[] {
+  const keys: (string | undefined)[] = patterns.map((p) =>
+    p.branch === undefined || p.branch === 'rest' ? undefined : `${p.cycle}:${p.branch}`,
+  );
+  let last: string | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] === undefined) keys[i] = last;
+    else last = keys[i];
+  }
+  let next: string | undefined;
+  for (let i = keys.length - 1; i >= 0; i--) {
+    if (keys[i] === undefined) keys[i] = next ?? 'all';
+    else next = keys[i];
+  }
+  return keys as string[];
 }

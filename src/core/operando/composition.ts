@@ -6,7 +6,8 @@
 export const FARADAY_C_PER_MOL = 96485.332;
 
 /**
- * Standard atomic weights in g/mol. Li, Ni, Mn, Co, O are the values of science.md §2 so that molar masses
+ * Standard atomic weights in g/mol. Li, Ni, Mn, Co, O are the values of science.md §2 so that molar
+ * masses
  * match the reference paper (NMC811 97.28 g/mol); the others are IUPAC conventional values.
  */
 export const ATOMIC_MASS_G_PER_MOL: Readonly<Record<string, number>> = {
@@ -49,7 +50,10 @@ export const NAMED_COMPOSITIONS: Readonly<Record<string, string>> = {
   NCA: 'LiNi0.8Co0.15Al0.05O2',
 };
 
-/** A parsed composition: the formula it stands for, its element amounts per formula unit and its molar mass. */
+/**
+ * A parsed composition: the formula it stands for, its element amounts per formula unit and its
+ * molar mass.
+ */
 export interface Composition {
   /** What the user wrote, e.g. 'NMC811'. */
   readonly input: string;
@@ -62,8 +66,10 @@ export interface Composition {
 }
 
 /**
- * Parses 'NMC811' (any NMCxyz: fractions x/(x+y+z)), 'LNO', 'LCO', 'NCA', 'LFP', 'LMO', or a chemical formula such as
- * 'LiNi0.8Mn0.1Co0.1O2' (parentheses allowed), and computes the molar mass in g/mol (science.md §2).
+ * Parses 'NMC811' (any NMCxyz: fractions x/(x+y+z)), 'LNO', 'LCO', 'NCA', 'LFP', 'LMO', or a
+ * chemical formula such as
+ * 'LiNi0.8Mn0.1Co0.1O2' (parentheses allowed), and computes the molar mass in g/mol (science.md
+ * §2).
  * @throws RangeError on an unknown element or an unreadable formula.
  */
 export function parseComposition(input: string): Composition {
@@ -77,7 +83,8 @@ export function parseComposition(input: string): Composition {
     if (sum === 0) throw new RangeError(`composition '${input}': NMC fractions sum to zero`);
     const f = parts.map((p) => round6(p / sum));
     formula = `LiNi${f[0]}Mn${f[1]}Co${f[2]}O2`;
-    // Exact thirds for NMC111 and the like: use the fractions, not their rounded text, for the mass.
+    // Exact thirds for NMC111 and the like: use the fractions, not their rounded text, for the
+    // mass.
     const elements = { Li: 1, Ni: parts[0] / sum, Mn: parts[1] / sum, Co: parts[2] / sum, O: 2 };
     return { input, formula, elements, molarMassGPerMol: molarMass(elements, input) };
   }
@@ -87,7 +94,8 @@ export function parseComposition(input: string): Composition {
 }
 
 /**
- * Theoretical specific capacity in mAh/g for one electron per formula unit: F / (3.6 M) (science.md §2: NMC811 275.5).
+ * Theoretical specific capacity in mAh/g for one electron per formula unit: F / (3.6 M) (science.md
+ * §2: NMC811 275.5).
  */
 export function theoreticalCapacityMahPerG(molarMassGPerMol: number): number {
   if (!(molarMassGPerMol > 0)) throw new RangeError('molar mass must be positive');

@@ -1,6 +1,12 @@
-/** RFC 4180 CSV: a writer (header row, CRLF, quoting where needed) and a reader (quotes, CRLF or LF, BOM). */
+/**
+ * RFC 4180 CSV: a writer (header row, CRLF, quoting where needed) and a reader (quotes, CRLF or LF,
+ * BOM).
+ */
 
-/** A cell value: numbers are written in shortest round-trip form; NaN, ±Infinity and undefined become empty cells. */
+/**
+ * A cell value: numbers are written in shortest round-trip form; NaN, ±Infinity and undefined
+ * become empty cells.
+ */
 export type CsvCell = string | number | boolean | undefined;
 
 /** Writes a header row and one row per record; cells missing from a record are empty. */
@@ -17,7 +23,10 @@ export function formatCell(value: CsvCell): string {
   return String(value);
 }
 
-/** Quotes a field when it holds a comma, a double quote, CR or LF, doubling inner quotes (RFC 4180 §2.6–2.7). */
+/**
+ * Quotes a field when it holds a comma, a double quote, CR or LF, doubling inner quotes (RFC 4180
+ * §2.6–2.7).
+ */
 export function quoteCsvField(field: string): string {
   return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
@@ -29,7 +38,8 @@ export interface CsvTable {
 }
 
 /**
- * Reads RFC 4180 CSV (also LF line ends and a leading BOM). The first row is the header; blank lines are skipped.
+ * Reads RFC 4180 CSV (also LF line ends and a leading BOM). The first row is the header; blank
+ * lines are skipped.
  * @throws RangeError on an unterminated quoted field.
  */
 export function parseCsv(text: string): CsvTable {

@@ -1,5 +1,6 @@
 /**
- * Smoothed dQ/dV and dV/dQ on constant-current segments only (science.md §6; paper Fig. S24): constant-voltage holds
+ * Smoothed dQ/dV and dV/dQ on constant-current segments only (science.md §6; paper Fig. S24):
+ * constant-voltage holds
  * and rests are dropped because there dV → 0 or dQ → 0 and the ratios carry no information.
  */
 import type { LithiumTimeline } from './lithium.ts';
@@ -40,8 +41,10 @@ export interface DifferentialCapacity {
 }
 
 /**
- * dQ/dV and dV/dQ on the constant-current segments of a timeline: samples are split by step (or by branch when there
- * is no step column), samples whose current strays from the step's median are dropped (CV holds), and each remaining
+ * dQ/dV and dV/dQ on the constant-current segments of a timeline: samples are split by step (or by
+ * branch when there
+ * is no step column), samples whose current strays from the step's median are dropped (CV holds),
+ * and each remaining
  * contiguous run is smoothed by a centred rolling mean and differenced over ±(window−1)/2 samples.
  * @throws RangeError on an even or non-positive window.
  */
@@ -122,7 +125,10 @@ export function differentialCapacity(
   return out;
 }
 
-/** Centred rolling mean with a window of 2·half + 1 that shrinks symmetrically at the edges (keeps length). */
+/**
+ * Centred rolling mean with a window of 2·half + 1 that shrinks symmetrically at the edges (keeps
+ * length).
+ */
 function rollingMean(x: Float64Array, half: number): Float64Array {
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {

@@ -1,5 +1,6 @@
 /**
- * 64-bit FNV-1a (Fowler–Noll–Vo; offset basis 0xcbf29ce484222325, prime 0x100000001b3), computed on two 32-bit halves
+ * 64-bit FNV-1a (Fowler–Noll–Vo; offset basis 0xcbf29ce484222325, prime 0x100000001b3), computed on
+ * two 32-bit halves
  * so that hashing a 500 kB pattern needs no BigInt. A cache key, not a cryptographic hash.
  */
 
@@ -24,7 +25,8 @@ export function fnv1a64Update(state: Fnv64State, data: Uint8Array | string): Fnv
   let lo = state.lo;
   for (let i = 0; i < bytes.length; i++) {
     lo = (lo ^ bytes[i]) >>> 0;
-    // (hi·2³² + lo)(2⁴⁰ + 0x1b3) mod 2⁶⁴ = hi·0x1b3·2³² + lo·0x1b3 + lo·2⁴⁰; lo·0x1b3 < 2⁴¹ is exact in a double.
+    // (hi·2³² + lo)(2⁴⁰ + 0x1b3) mod 2⁶⁴ = hi·0x1b3·2³² + lo·0x1b3 + lo·2⁴⁰; lo·0x1b3 < 2⁴¹ is
+    // exact in a double.
     const t = lo * PRIME_LOW;
     const carry = Math.floor(t / TWO32);
     hi = (Math.imul(hi, PRIME_LOW) + carry + (lo << 8)) >>> 0;
@@ -45,7 +47,10 @@ export function fnv1a64(data: Uint8Array | string): string {
   return fnv1a64Hex(fnv1a64Update(fnv1a64Init(), data));
 }
 
-/** UTF-8 bytes of a string (lone surrogates as U+FFFD), without TextEncoder so the core needs no DOM typings. */
+/**
+ * UTF-8 bytes of a string (lone surrogates as U+FFFD), without TextEncoder so the core needs no DOM
+ * typings.
+ */
 function utf8Bytes(text: string): Uint8Array {
   const out: number[] = [];
   for (const ch of text) {

@@ -1,5 +1,6 @@
 /**
- * Operando pipeline (issue 5): composition → molar mass, active mass, cycler records → c_Li timeline, pattern times,
+ * Operando pipeline (issue 5): composition → molar mass, active mass, cycler records → c_Li
+ * timeline, pattern times,
  * alignment, the sequential refinement driver, the results table and its CSV.
  */
 export * from './activeMass.ts';

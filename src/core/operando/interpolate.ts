@@ -1,7 +1,8 @@
 /** Linear interpolation on a sorted abscissa. */
 
 /**
- * Index of the last sample with xs[i] ≤ x, by bisection; −1 when x < xs[0]. `xs` must be non-decreasing.
+ * Index of the last sample with xs[i] ≤ x, by bisection; −1 when x < xs[0]. `xs` must be
+ * non-decreasing.
  */
 export function bisectRight(xs: Float64Array, x: number): number {
   let lo = 0;
@@ -15,7 +16,8 @@ export function bisectRight(xs: Float64Array, x: number): number {
 }
 
 /**
- * ys interpolated linearly at x on a non-decreasing `xs`; NaN outside [xs[0], xs[n−1]] (no extrapolation: a pattern
+ * ys interpolated linearly at x on a non-decreasing `xs`; NaN outside [xs[0], xs[n−1]] (no
+ * extrapolation: a pattern
  * outside the record has no c_Li). At a repeated abscissa the later sample wins.
  */
 export function interpolateLinear(xs: Float64Array, ys: Float64Array, x: number): number {

@@ -1,19 +1,26 @@
 /**
  * Electrochemistry → lithium content (science.md §6). Pipeline:
  *
- *   EchemRecord[] ─ absolute times (unixTime_s, or startTime + time_s, zone explicit) ─ sort and chain
- *     ─ sign convention (file, option, or per-step dV/dt) ─ cumulative trapezoidal ∫I dt (rests included)
- *     ─ c_Li = c_Li(0) − Q[C]/(F n) ─ branch (charge/discharge/rest) and cycle labels ─ LithiumTimeline
+ *   EchemRecord[] ─ absolute times (unixTime_s, or startTime + time_s; zone explicit)
+ *     ─ sort and chain ─ sign convention (file, option, or per-step dV/dt)
+ *     ─ cumulative trapezoidal ∫I dt (rests included) ─ c_Li = c_Li(0) − Q[C]/(F n)
+ *     ─ branch (charge/discharge/rest) and cycle labels ─ LithiumTimeline
  */
 import type { EchemRecord } from '../data/echem.ts';
 import { activeMassMg, type ActiveMassInput } from './activeMass.ts';
 import { FARADAY_C_PER_MOL, parseComposition } from './composition.ts';
 import { parseTimestampUnixS, type ClockOptions } from './time.ts';
 
-/** Which way a current is signed. Oxidation-positive: I > 0 oxidises the working electrode (charges a cathode). */
+/**
+ * Which way a current is signed. Oxidation-positive: I > 0 oxidises the working electrode (charges
+ * a cathode).
+ */
 export type CurrentSign = 'oxidation-positive' | 'reduction-positive';
 
-/** The electrochemical state of a sample. Charge = oxidation of the working electrode (delithiation of a cathode). */
+/**
+ * The electrochemical state of a sample. Charge = oxidation of the working electrode (delithiation
+ * of a cathode).
+ */
 export const Branch = { charge: 'charge', discharge: 'discharge', rest: 'rest' } as const;
 export type Branch = keyof typeof Branch;
 
@@ -21,7 +28,10 @@ export type Branch = keyof typeof Branch;
 export interface AppliedSign {
   readonly record: number;
   readonly convention: CurrentSign;
-  /** 'file': the record states it; 'option': the caller said; 'dV/dt': voted per step; 'default': no evidence. */
+  /**
+   * 'file': the record states it; 'option': the caller said; 'dV/dt': voted per step; 'default': no
+   * evidence.
+   */
   readonly source: 'file' | 'option' | 'dV/dt' | 'default';
   readonly detail: string;
 }
@@ -32,7 +42,9 @@ export const LITHIUM_DEFAULTS = {
   cLi0: 1,
   /** |I| below this fraction of max |I| counts as rest. */
   restFraction: 0.005,
-  /** Gaps between chained records longer than this (s) are reported; no charge flows across a gap. */
+  /**
+   * Gaps between chained records longer than this (s) are reported; no charge flows across a gap.
+   */
   gapWarningS: 60,
 } as const;
 
@@ -44,7 +56,10 @@ export interface LithiumOptions extends ClockOptions {
   readonly composition: string | number;
   /** c_Li at the first sample; default {@link LITHIUM_DEFAULTS}.cLi0. */
   readonly cLi0?: number;
-  /** 'current' (default): integrate I dt. 'capacity': use the capacity columns (charge/discharge pair or charge_mAh). */
+  /**
+   * 'current' (default): integrate I dt. 'capacity': use the capacity columns (charge/discharge
+   * pair or charge_mAh).
+   */
   readonly chargeFrom?: 'current' | 'capacity';
   /** Overrides the sign of every record whose file does not state one. */
   readonly currentSign?: CurrentSign;
@@ -72,7 +87,10 @@ export interface LithiumTimeline {
   readonly record: Float64Array;
 }
 
-/** {@link lithiumTimeline}'s result: the timeline, the conventions applied, and what the caller must be told. */
+/**
+ * {@link lithiumTimeline}'s result: the timeline, the conventions applied, and what the caller must
+ * be told.
+ */
 export interface LithiumResult {
   readonly timeline: LithiumTimeline;
   readonly signs: readonly AppliedSign[];
@@ -84,7 +102,8 @@ export interface LithiumResult {
 }
 
 /**
- * Cumulative trapezoidal integral of y over t, starting at 0: out[i] = ∫_{t0}^{ti} y dt. Neumaier-compensated so a
+ * Cumulative trapezoidal integral of y over t, starting at 0: out[i] = ∫_{t0}^{ti} y dt.
+ * Neumaier-compensated so a
  * day of 1 s samples loses no charge to rounding.
  */
 export function cumulativeTrapezoid(t: Float64Array, y: Float64Array): Float64Array {
@@ -103,7 +122,8 @@ export function cumulativeTrapezoid(t: Float64Array, y: Float64Array): Float64Ar
 }
 
 /**
- * Lithium content from charge: c_Li = c_Li(0) − Q[C] / (F n), with Q[C] = 3.6 Q[mAh] and n = m/M (science.md §6).
+ * Lithium content from charge: c_Li = c_Li(0) − Q[C] / (F n), with Q[C] = 3.6 Q[mAh] and n = m/M
+ * (science.md §6).
  */
 export function lithiumFromCharge(
   chargeMah: Float64Array,
@@ -118,7 +138,8 @@ export function lithiumFromCharge(
 }
 
 /**
- * State of charge over a cycling window: SOC = (c_max − c_Li)/(c_max − c_min) (science.md §6). The window defaults to
+ * State of charge over a cycling window: SOC = (c_max − c_Li)/(c_max − c_min) (science.md §6). The
+ * window defaults to
  * the data's own extremes.
  */
 export function stateOfCharge(cLi: Float64Array, window?: { readonly cLiMax: number; readonly cLiMin: number }): Float64Array {
@@ -137,8 +158,10 @@ export function stateOfCharge(cLi: Float64Array, window?: { readonly cLiMax: num
 }
 
 /**
- * Branch and cycle labels from an oxidation-positive current: I > threshold → charge, I < −threshold → discharge,
- * else rest. Without a cycle column, a charge that follows a discharge starts a new cycle (the first is 1).
+ * Branch and cycle labels from an oxidation-positive current: I > threshold → charge, I <
+ * −threshold → discharge,
+ * else rest. Without a cycle column, a charge that follows a discharge starts a new cycle (the
+ * first is 1).
  */
 export function labelBranches(
   currentMilliamp: Float64Array,
@@ -165,8 +188,10 @@ export function labelBranches(
 }
 
 /**
- * Decides a record's sign convention from per-step dV/dt: each run of constant step (or of constant current sign)
- * votes sign(I)·ΔV; oxidation raises the working electrode's potential, so a positive total means oxidation-positive.
+ * Decides a record's sign convention from per-step dV/dt: each run of constant step (or of constant
+ * current sign)
+ * votes sign(I)·ΔV; oxidation raises the working electrode's potential, so a positive total means
+ * oxidation-positive.
  */
 export function inferCurrentSign(
   timeS: Float64Array,
@@ -211,10 +236,13 @@ export function inferCurrentSign(
 }
 
 /**
- * Chains one or more cycler records in time order and computes c_Li at every sample (science.md §6). No charge flows in
+ * Chains one or more cycler records in time order and computes c_Li at every sample (science.md
+ * §6). No charge flows in
  * gaps between records; overlapping samples of a later record are dropped with a warning.
- * @throws RangeError when a record has no absolute time (no unixTime_s, no startTime, no `startTimes` entry), a time
- *   stamp has no zone and none is given, a needed column is missing, or the mass/composition is invalid.
+ * @throws RangeError when a record has no absolute time (no unixTime_s, no startTime, no
+ * `startTimes` entry), a time
+ * stamp has no zone and none is given, a needed column is missing, or the mass/composition is
+ * invalid.
  */
 export function lithiumTimeline(records: readonly EchemRecord[], options: LithiumOptions): LithiumResult {
   if (records.length === 0) throw new RangeError('lithiumTimeline: no records');
@@ -324,7 +352,8 @@ function prepareRecord(rec: EchemRecord, index: number, options: LithiumOptions,
   if (!currentRaw && chargeFrom === 'current') throw new RangeError(`${label}: no current_mA column`);
   const unixTimeS = new Float64Array(n);
   const offset = options.clockOffsetS ?? 0;
-  // A caller's start time wins; then the file's absolute column (no zone needed); then the file's start stamp.
+  // A caller's start time wins; then the file's absolute column (no zone needed); then the file's
+  // start stamp.
   const given = options.startTimes?.[index];
   if (given === undefined && unix && unix.every((v) => Number.isFinite(v))) {
     for (let i = 0; i < n; i++) unixTimeS[i] = unix[i] + offset;
@@ -374,7 +403,9 @@ function decideSign(p: PreparedRecord, options: LithiumOptions, restThreshold: n
   };
 }
 
-/** Charge in mAh since the first kept sample from capacity columns, in the oxidation-positive sense. */
+/**
+ * Charge in mAh since the first kept sample from capacity columns, in the oxidation-positive sense.
+ */
 function capacityIncrements(p: PreparedRecord, from: number, factor: number): Float64Array {
   const rec = p.record;
   const len = rec.records - from;

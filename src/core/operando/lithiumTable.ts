@@ -1,5 +1,6 @@
 /**
- * The lithium table that `echem` writes and `--clis` reads back: `time_s,time_utc,c_Li,voltage_V,current_mA,cycle,
+ * The lithium table that `echem` writes and `--clis` reads back:
+ * `time_s,time_utc,c_Li,voltage_V,current_mA,cycle,
  * step,branch` (issue 5), or the simpler `file,c_Li`.
  */
 import { parseCsv, writeCsv, type CsvCell } from './csv.ts';
@@ -19,7 +20,8 @@ export const LITHIUM_TABLE_COLUMNS = [
 ] as const;
 
 /**
- * Writes a timeline as the lithium table. `time_s` counts from the first sample; `time_utc` is ISO 8601 UTC with
+ * Writes a timeline as the lithium table. `time_s` counts from the first sample; `time_utc` is ISO
+ * 8601 UTC with
  * microseconds.
  */
 export function lithiumTableToCsv(timeline: LithiumTimeline): string {
@@ -46,10 +48,13 @@ export type ClisTable =
   | { readonly kind: 'timeline'; readonly timeline: LithiumTimeline };
 
 /**
- * Reads a `--clis` table: `file,c_Li` (assigned directly), or the time-based table (interpolated later at each
- * exposure midpoint). Absolute times come from `time_utc` of the first sample + `time_s`, so the differences keep
+ * Reads a `--clis` table: `file,c_Li` (assigned directly), or the time-based table (interpolated
+ * later at each
+ * exposure midpoint). Absolute times come from `time_utc` of the first sample + `time_s`, so the
+ * differences keep
  * the full precision of `time_s`.
- * @throws RangeError when neither form is recognised or a row cannot be read (the message names the line).
+ * @throws RangeError when neither form is recognised or a row cannot be read (the message names the
+ * line).
  */
 export function readClisTable(text: string): ClisTable {
   const { header, rows } = parseCsv(text);

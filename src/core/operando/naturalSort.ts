@@ -1,8 +1,12 @@
-/** Natural order of file names: digit runs compare as numbers, so 'scan_2' sorts before 'scan_10'. */
+/**
+ * Natural order of file names: digit runs compare as numbers, so 'scan_2' sorts before 'scan_10'.
+ */
 
 const CHUNK = /(\d+)|(\D+)/g;
 
-/** Compares two names in natural order (case-insensitive, then by the raw string for a total order). */
+/**
+ * Compares two names in natural order (case-insensitive, then by the raw string for a total order).
+ */
 export function naturalCompare(a: string, b: string): number {
   const ca = a.match(CHUNK) ?? [];
   const cb = b.match(CHUNK) ?? [];

@@ -1,5 +1,6 @@
 /**
- * The results table of a sequential refinement (issue 5): one row per pattern, the documented columns first, CSV out.
+ * The results table of a sequential refinement (issue 5): one row per pattern, the documented
+ * columns first, CSV out.
  */
 import type { AlignedPattern } from './align.ts';
 import { writeCsv, type CsvCell } from './csv.ts';
@@ -34,7 +35,12 @@ export const RESULT_COLUMNS = [
   'flags',
 ] as const;
 
-/** Quantities written per phase (prefixed `<phase>_` when a series has several phases). */
+/**
+ * Quantities written per phase (prefixed `<phase>_` when a series has several phases).
+ * `scale_relative` is the refined
+ * scale, never a weight fraction; `weight_fraction` appears only when the fit gives one (Rietveld);
+ * `present` is 1/0.
+ */
 export const PHASE_QUANTITIES = [
   'a',
   'a_sigma',
@@ -53,8 +59,11 @@ export const PHASE_QUANTITIES = [
   'strain_001',
   'strain_001_sigma',
   'fwhm003_deg',
-  'scale',
-  'scale_sigma',
+  'scale_relative',
+  'scale_relative_sigma',
+  'weight_fraction',
+  'weight_fraction_sigma',
+  'present',
 ] as const;
 export type PhaseQuantity = (typeof PHASE_QUANTITIES)[number];
 
@@ -76,10 +85,11 @@ export interface ResultRowInput {
 }
 
 /**
- * Is this a layered (LiMO2-like) phase? Explicit when the caller says; otherwise monoclinic with b and β, or hexagonal
+ * Is this a layered (LiMO2-like) phase? Explicit when the caller says; otherwise monoclinic with b
+ * and β, or hexagonal
  * with c/a > 4.5 (layered oxides ≈ 4.95; graphite ≈ 2.7, so it is not taken for one).
  */
-export function isLayeredPhase(phase: PhaseLike & { readonly layered?: boolean }): boolean {
+export function isLayeredPhase(phase: PhaseLike): boolean {
   if (phase.layered !== undefined) return phase.layered;
   if (phase.a === undefined || phase.c === undefined) return false;
   if (phase.beta !== undefined) return phase.b !== undefined;
@@ -87,8 +97,10 @@ export function isLayeredPhase(phase: PhaseLike & { readonly layered?: boolean }
 }
 
 /**
- * Derived quantities of one phase with σ (uncorrelated propagation). Layered hexagonal: d_TM = a, d_IL = c/3,
- * V_fu = (√3/2) a² c / 3. Layered monoclinic C2/m: d_TM = b, d_IL = c sin β, V_fu = a b c sin β / 2 (science.md §2).
+ * Derived quantities of one phase with σ (uncorrelated propagation). Layered hexagonal: d_TM = a,
+ * d_IL = c/3,
+ * V_fu = (√3/2) a² c / 3. Layered monoclinic C2/m: d_TM = b, d_IL = c sin β, V_fu = a b c sin β / 2
+ * (science.md §2).
  * Otherwise V_fu only when `z` is given (cubic from a, hexagonal from a and c).
  */
 export function phaseQuantities(phase: PhaseLike): Record<PhaseQuantity, number> {
@@ -155,20 +167,29 @@ export function phaseQuantities(phase: PhaseLike): Record<PhaseQuantity, number>
     strain_001: v(phase.strain?.e001),
     strain_001_sigma: v(phase.strain?.e001Sigma),
     fwhm003_deg: v(phase.fwhm003Deg),
-    scale: v(phase.scale),
-    scale_sigma: v(phase.scaleSigma),
+    scale_relative: v(phase.scale),
+    scale_relative_sigma: v(phase.scaleSigma),
+    weight_fraction: v(phase.weightFraction),
+    weight_fraction_sigma: v(phase.weightFractionSigma),
+    present: phase.present === undefined ? nan : phase.present ? 1 : 0,
   };
 }
 
-/** A phase name made safe as a column prefix: runs of anything but letters, digits, '-' and '.' become '_'. */
+/**
+ * A phase name made safe as a column prefix: runs of anything but letters, digits, '-' and '.'
+ * become '_'.
+ */
 export function phasePrefix(name: string): string {
   return name.replace(/[^A-Za-z0-9.-]+/g, '_');
 }
 
 /**
- * Builds the results table. The documented columns come first, in {@link RESULT_COLUMNS} order, holding the first
- * layered phase (or the only phase); then V_fu, b, β and the c_Li range of the exposure; then, when the series has
- * several phases, every phase's {@link PHASE_QUANTITIES} prefixed by its name. Columns that would be empty in every
+ * Builds the results table. The documented columns come first, in {@link RESULT_COLUMNS} order,
+ * holding the first
+ * layered phase (or the only phase); then V_fu, b, β and the c_Li range of the exposure; then, when
+ * the series has
+ * several phases, every phase's {@link PHASE_QUANTITIES} prefixed by its name. Columns that would
+ * be empty in every
  * row among the extras are left out.
  */
 export function buildResultsTable(inputs: readonly ResultRowInput[]): ResultsTable {
@@ -215,7 +236,19 @@ export function buildResultsTable(inputs: readonly ResultRowInput[]): ResultsTab
       const v = r[col];
       return v !== undefined && v !== '' && !(typeof v === 'number' && !Number.isFinite(v));
     });
-  const extras = ['b', 'b_sigma', 'beta_deg', 'beta_deg_sigma', 'V_fu', 'V_fu_sigma', 'scale', 'scale_sigma'];
+  const extras = [
+    'b',
+    'b_sigma',
+    'beta_deg',
+    'beta_deg_sigma',
+    'V_fu',
+    'V_fu_sigma',
+    'scale_relative',
+    'scale_relative_sigma',
+    'weight_fraction',
+    'weight_fraction_sigma',
+    'present',
+  ];
   const columns: string[] = [...RESULT_COLUMNS, ...extras.filter(filled), 'c_Li_min', 'c_Li_max', 'start_utc', 'end_utc'];
   if (several) {
     for (const n of names) for (const k of PHASE_QUANTITIES) {

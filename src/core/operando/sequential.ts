@@ -2,13 +2,17 @@
  * Sequential refinement driver (issue 5), pure: fitting and parallelism are injected.
  *
  *   patterns ─ split into `chunks` contiguous runs (one per worker) ─ per run, in order:
- *     seed = previous result in the same branch, else a quick peak-based estimate (chunk or branch start)
- *     ─ cache lookup (content hash + model + instrument + seed chain) ─ fit ─ divergence check
- *     (Rwp jump, parameter at a bound, not converged) ─ restart from the quick estimate and flag
+ *     seed = previous result in the same branch, else a quick peak-based estimate
+ *     ─ cache lookup (content hash + model + instrument + seed chain) ─ fit
+ *     ─ divergence check (Rwp jump, parameter at a bound, not converged)
+ *     ─ restart from the quick estimate and flag
  */
 import { fnv1a64 } from './hash.ts';
 
-/** What the driver reads from one phase of a fit result (the diffraction engine's phases satisfy it). */
+/**
+ * What the driver reads from one phase of a fit result (the diffraction engine's phases satisfy
+ * it).
+ */
 export interface PhaseLike {
   readonly name: string;
   readonly a?: number;
@@ -28,6 +32,18 @@ export interface PhaseLike {
   readonly scaleSigma?: number;
   /** Formula units per cell when known (3 for R-3m hexagonal, 2 for C2/m). */
   readonly z?: number;
+  /**
+   * Weight fraction (0–1) from Rietveld scales (Hill & Howard, science.md §5); absent for Le Bail /
+   * Pawley.
+   */
+  readonly weightFraction?: number;
+  readonly weightFractionSigma?: number;
+  /**
+   * Whether the phase was found in this pattern (for multi-phase series such as H1 → M → H2 → H3).
+   */
+  readonly present?: boolean;
+  /** Layered LiMO2-like phase (gets d_TM, d_IL); inferred from the cell when absent. */
+  readonly layered?: boolean;
 }
 
 /** What the driver reads from a fit result. */
@@ -44,7 +60,10 @@ export interface FitLike {
   readonly atBounds?: readonly string[];
 }
 
-/** Where a fit starts: a quick peak-based estimate, or the result of an earlier pattern in the same branch. */
+/**
+ * Where a fit starts: a quick peak-based estimate, or the result of an earlier pattern in the same
+ * branch.
+ */
 export type Seed<S, R> =
   | { readonly kind: 'estimate'; readonly estimate: S; readonly reason: 'chunk-start' | 'branch-start' | 'restart' }
   | { readonly kind: 'previous'; readonly previous: R; readonly fromIndex: number };
@@ -65,7 +84,10 @@ export interface SequentialCache<R> {
 /** Defaults of {@link runSequential}, in one place. */
 export const SEQUENTIAL_DEFAULTS = {
   chunks: 1,
-  /** A fit diverged when its Rwp exceeds this factor times the Rwp of the pattern it was seeded from. */
+  /**
+   * A fit diverged when its Rwp exceeds this factor times the Rwp of the pattern it was seeded
+   * from.
+   */
   rwpJumpFactor: 1.5,
 } as const;
 
@@ -73,9 +95,15 @@ export const SEQUENTIAL_DEFAULTS = {
 export interface SequentialOptions<P, S, R extends FitLike> {
   readonly fit: (pattern: P, seed: Seed<S, R>, index: number) => Promise<R>;
   readonly quickEstimate: (pattern: P, index: number) => Promise<S>;
-  /** Number of contiguous chunks run concurrently (one per worker); each starts from a quick estimate. */
+  /**
+   * Number of contiguous chunks run concurrently (one per worker); each starts from a quick
+   * estimate.
+   */
   readonly chunks?: number;
-  /** Branch key of a pattern (e.g. `${cycle}:${branch}`); seeding never crosses branches. Default: one branch. */
+  /**
+   * Branch key of a pattern (e.g. `${cycle}:${branch}`); seeding never crosses branches. Default:
+   * one branch.
+   */
   readonly branchOf?: (pattern: P, index: number) => string;
   readonly onProgress?: (progress: SequentialProgress) => void;
   /** Polled before each fit; when true, no new fit starts and finished results are kept. */
@@ -129,7 +157,10 @@ export interface SequentialResult<R> {
   readonly done: number;
 }
 
-/** Contiguous chunk boundaries [start, end) for `count` patterns over `chunks` runs, sizes differing by at most 1. */
+/**
+ * Contiguous chunk boundaries [start, end) for `count` patterns over `chunks` runs, sizes differing
+ * by at most 1.
+ */
 export function chunkRanges(count: number, chunks: number): [number, number][] {
   if (!(Number.isInteger(chunks) && chunks >= 1)) throw new RangeError(`chunks must be a positive integer, got ${chunks}`);
   const k = Math.min(chunks, Math.max(1, count));
@@ -139,8 +170,10 @@ export function chunkRanges(count: number, chunks: number): [number, number][] {
 }
 
 /**
- * Cache key of one fit: FNV-1a 64 of the content hash, model, instrument and seed link (the previous pattern's key, or
- * the estimate's place in the chunking), so a change anywhere upstream in the chain changes every key downstream.
+ * Cache key of one fit: FNV-1a 64 of the content hash, model, instrument and seed link (the
+ * previous pattern's key, or
+ * the estimate's place in the chunking), so a change anywhere upstream in the chain changes every
+ * key downstream.
  */
 export function sequentialCacheKey(parts: {
   readonly contentHash: string;
@@ -166,8 +199,10 @@ export function divergenceReasons(result: FitLike, previousRwp: number | undefin
 }
 
 /**
- * Runs a sequential refinement. Chunks run concurrently (the injected `fit` decides where: worker threads, a pool);
- * inside a chunk, patterns run in order, each seeded from the previous result of its branch. A diverged fit restarts
+ * Runs a sequential refinement. Chunks run concurrently (the injected `fit` decides where: worker
+ * threads, a pool);
+ * inside a chunk, patterns run in order, each seeded from the previous result of its branch. A
+ * diverged fit restarts
  * from the quick estimate and is flagged. Cancelling keeps every finished result.
  */
 export async function runSequential<P, S, R extends FitLike>(

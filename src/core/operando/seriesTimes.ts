@@ -1,5 +1,6 @@
 /**
- * When each pattern was measured: from a scan log (scan number or file name → start/end), or from a start time and a
+ * When each pattern was measured: from a scan log (scan number or file name → start/end), or from a
+ * start time and a
  * period. A pattern's time is the middle of its exposure (science.md §6, time alignment).
  */
 import { parseCsv } from './csv.ts';
@@ -30,7 +31,8 @@ const END_COLUMNS = ['end_time', 'end', 'endtime', 'time_end', 'stop_time'];
 /**
  * Reads a scan log CSV with a scan (or file) column and start/end time columns, e.g. the I11 log
  * `scan_number,cell_name,start_time,end_time` with local times: pass `timeZone` explicitly.
- * @throws RangeError when a column is missing or a time cannot be read (the message names the line).
+ * @throws RangeError when a column is missing or a time cannot be read (the message names the
+ * line).
  */
 export function parseScanLog(text: string, options: ClockOptions = {}): ScanLogEntry[] {
   const { header, rows } = parseCsv(text);
@@ -66,8 +68,10 @@ export interface ScanLogMatch {
 }
 
 /**
- * Matches file names to log entries: a file matches when its base name equals the entry, or contains the entry's
- * scan number as a whole digit run ('1355639_summed_mythen3.xye' ↔ 1355639). Unmatched and ambiguous files are named
+ * Matches file names to log entries: a file matches when its base name equals the entry, or
+ * contains the entry's
+ * scan number as a whole digit run ('1355639_summed_mythen3.xye' ↔ 1355639). Unmatched and
+ * ambiguous files are named
  * in warnings.
  */
 export function matchScanLog(files: readonly string[], entries: readonly ScanLogEntry[]): ScanLogMatch {
@@ -91,7 +95,8 @@ export function matchScanLog(files: readonly string[], entries: readonly ScanLog
 }
 
 /**
- * Exposures from a start time and a period: pattern i starts at start + i·period and lasts `exposureS`
+ * Exposures from a start time and a period: pattern i starts at start + i·period and lasts
+ * `exposureS`
  * (default: the whole period).
  * @throws RangeError on a non-positive period or a negative count.
  */
@@ -113,7 +118,8 @@ export function exposuresFromPeriod(
 }
 
 /**
- * Exposure from a scan header's own times (start and end, or start and exposure in s), with the clock options for
+ * Exposure from a scan header's own times (start and end, or start and exposure in s), with the
+ * clock options for
  * stamps without a zone. Undefined when the header has no start time.
  */
 export function exposureFromHeader(

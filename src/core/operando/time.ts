@@ -1,12 +1,15 @@
 /**
- * Wall-clock times → Unix seconds, with the time zone and clock offset always explicit (issue 5: "never guesses").
+ * Wall-clock times → Unix seconds, with the time zone and clock offset always explicit (issue 5:
+ * "never guesses").
  */
 
 /** How to read a time stamp that carries no zone of its own, and how far its clock is off. */
 export interface ClockOptions {
   /**
-   * Zone of stamps written without one: 'UTC', 'Z', a fixed offset ('+01:00', '-0500'), or an IANA name
-   * ('Europe/Paris', resolved with Intl, daylight saving included). A stamp with its own offset keeps it.
+   * Zone of stamps written without one: 'UTC', 'Z', a fixed offset ('+01:00', '-0500'), or an IANA
+   * name
+   * ('Europe/Paris', resolved with Intl, daylight saving included). A stamp with its own offset
+   * keeps it.
    */
   readonly timeZone?: string;
   /** Added to every parsed time, in s: true time = clock reading + offset. Default 0. */
@@ -17,9 +20,11 @@ const STAMP =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
- * Parses an ISO 8601 stamp ('2025-07-02T19:05:59.614+02:00') or a local 'YYYY-MM-DD HH:MM:SS(.ffffff)' stamp into
+ * Parses an ISO 8601 stamp ('2025-07-02T19:05:59.614+02:00') or a local 'YYYY-MM-DD
+ * HH:MM:SS(.ffffff)' stamp into
  * Unix seconds (fractional, microseconds kept).
- * @throws RangeError when the stamp cannot be read, or has no zone and `options.timeZone` is not given.
+ * @throws RangeError when the stamp cannot be read, or has no zone and `options.timeZone` is not
+ * given.
  */
 export function parseTimestampUnixS(text: string, options: ClockOptions = {}): number {
   const m = STAMP.exec(text.trim());
@@ -40,7 +45,8 @@ export function parseTimestampUnixS(text: string, options: ClockOptions = {}): n
 }
 
 /**
- * Unix seconds → ISO 8601 UTC, e.g. '2025-07-02T17:05:59.614Z' with the default 3 fraction digits (0–6 allowed;
+ * Unix seconds → ISO 8601 UTC, e.g. '2025-07-02T17:05:59.614Z' with the default 3 fraction digits
+ * (0–6 allowed;
  * 6 keeps microseconds). NaN gives ''.
  */
 export function formatIsoUtc(unixS: number, fractionDigits: number = 3): string {
@@ -49,7 +55,8 @@ export function formatIsoUtc(unixS: number, fractionDigits: number = 3): string 
     throw new RangeError(`fractionDigits must be an integer in 0..6, got ${fractionDigits}`);
   }
   const scale = 10 ** fractionDigits;
-  // Split into whole seconds and a rounded fraction so that rounding carries into the seconds correctly.
+  // Split into whole seconds and a rounded fraction so that rounding carries into the seconds
+  // correctly.
   const ticks = Math.round(unixS * scale);
   const whole = Math.floor(ticks / scale);
   const frac = ticks - whole * scale;
@@ -57,7 +64,10 @@ export function formatIsoUtc(unixS: number, fractionDigits: number = 3): string 
   return fractionDigits === 0 ? `${base}Z` : `${base}.${String(frac).padStart(fractionDigits, '0')}Z`;
 }
 
-/** True when `zone` is a zone this module can resolve (fixed offset, UTC/Z, or an IANA name known to Intl). */
+/**
+ * True when `zone` is a zone this module can resolve (fixed offset, UTC/Z, or an IANA name known to
+ * Intl).
+ */
 export function isKnownTimeZone(zone: string): boolean {
   try {
     zoneOffsetS(zone, 0);
@@ -91,7 +101,8 @@ function zoneOffsetS(zone: string, wallAsUtcS: number): number {
   } catch {
     throw new RangeError(`unknown time zone '${zone}'`);
   }
-  // The offset depends on the instant, which depends on the offset: two fixed-point steps settle it except in the
+  // The offset depends on the instant, which depends on the offset: two fixed-point steps settle it
+  // except in the
   // skipped hour of a daylight-saving change, where the later offset wins.
   let offset = ianaOffsetAtS(format, wallAsUtcS);
   offset = ianaOffsetAtS(format, wallAsUtcS - offset);

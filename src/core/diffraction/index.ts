@@ -1,0 +1,56 @@
+/**
+ * Diffraction engine: cells and space groups → reflection lists → TCH pseudo-Voigt peaks (FCJ asymmetry, emission
+ * doublets, geometric shifts, hkl-dependent strain) on a Chebyshev background → Le Bail / Pawley whole-pattern fits,
+ * single-peak fits and lattice estimates. Rietveld (structure factors) is not implemented.
+ */
+export { type Cell, cellVolume, dFromTwoThetaDeg, dSpacingAngstrom, metricTensor, reciprocalMetricTensor, twoThetaDegFromD } from './cell.ts';
+export { CrystalSystem, LaueClass, SPACE_GROUP_SYMBOLS, type SpaceGroup, equivalents, laueOperations, spaceGroup } from './spaceGroups.ts';
+export { type Reflection, explicitReflections, generateReflections } from './reflections.ts';
+export { PHASE_PRESETS, type Phase, monoclinicFromHexagonal, phasePreset } from './phases.ts';
+export {
+  fcjWeights,
+  gaussian,
+  lorentzian,
+  pearsonVII,
+  pseudoVoigt,
+  splitPseudoVoigt,
+  type TchWidths,
+  tchWidths,
+} from './profiles.ts';
+export {
+  SQRT_8LN2,
+  StrainModel,
+  gsasMustrainFromStrainFwhm,
+  stephensFromUniaxial,
+  stephensTrigonalStrainFwhm,
+  strainBroadeningDeg,
+  strainFwhmFromGsasMustrain,
+  uniaxialStrainFwhm,
+} from './strain.ts';
+export { chebyshevBasis, evaluateBackground } from './background.ts';
+export { INSTRUMENT_DEFAULTS, type InstrumentProfile, REFINE_DEFAULTS, type RefineFlags } from './patternModel.ts';
+export {
+  type Exclusion,
+  LE_BAIL_DEFAULTS,
+  type LeBailOptions,
+  type LeBailResult,
+  type PhaseResult,
+  type ReflectionResult,
+  type StrainResult,
+  fitLeBail,
+  fitPawley,
+} from './leBail.ts';
+export {
+  type FittedPeak,
+  type IndexedPosition,
+  type LatticeEstimate,
+  PEAK_FIT_DEFAULTS,
+  type PeakFitOptions,
+  type PeakFitResult,
+  PeakShape,
+  estimateLattice,
+  findPeaks,
+  fitPeaks,
+  latticeFromPositions,
+} from './peaks.ts';
+export { type InstrumentFile, formatInstprm, parseInstprm } from './instprm.ts';
