@@ -100,19 +100,22 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
     return { files: paths, scans: paths.map((p) => readScan(files, p, options)) };
   };
 
+  /** Pattern times: a scan log, a start and a period, or the files' headers (science.md §6: a pattern stands for its exposure's middle). */
+  const exposuresOf = (series: Series, times: SequentialOptions['times'], warnings: string[]): (Exposure | undefined)[] => {
+    const clock: ClockOptions = { timeZone: times?.timeZone, clockOffsetS: times?.clockOffsetS };
+    if (times?.log) {
+      const m = matchScanLog(series.files, parseScanLog(new TextDecoder().decode(files.readBytes(resolve(times.log))), clock));
+      warnings.push(...m.warnings);
+      return [...m.exposures];
+    }
+    if (times?.start) return exposuresFromPeriod(series.files.length, parseTimestampUnixS(times.start, clock), times.periodS ?? NaN);
+    return series.scans.map((s) => (s.startTime ? exposureFromHeader(s, clock) : undefined));
+  };
+
   const sequential = async (series: Series, options: SequentialOptions = {}): Promise<SequentialResults> => {
     const t0 = Date.now();
     const warnings: string[] = [];
-    const clock: ClockOptions = { timeZone: options.times?.timeZone, clockOffsetS: options.times?.clockOffsetS };
-    let exposures: (Exposure | undefined)[];
-    if (options.times?.log) {
-      const m = matchScanLog(series.files, parseScanLog(new TextDecoder().decode(files.readBytes(resolve(options.times.log))), clock));
-      exposures = [...m.exposures];
-      warnings.push(...m.warnings);
-    } else if (options.times?.start) {
-      exposures = exposuresFromPeriod(series.files.length, parseTimestampUnixS(options.times.start, clock), options.times.periodS ?? NaN);
-    } else exposures = series.scans.map((s) => (s.startTime ? exposureFromHeader(s, clock) : undefined));
-
+    const exposures = exposuresOf(series, options.times, warnings);
     let patterns: AlignedPattern[];
     let cLiOverride: Float64Array | undefined;
     // Tables name files relative to the notebook, as the user wrote them.
@@ -211,6 +214,13 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
     /** A GSAS-II .instprm instrument file: the calibrated profile (held fixed in fits) and its wavelengths. */
     readInstrument: (file: string) => parseInstprm(new TextDecoder().decode(files.readBytes(resolve(file)))).instrument,
     readCsv,
+    /** Each pattern's time, c_Li, voltage and current from a lithium timeline, at the middle of its exposure. */
+    align: (series: Series, li: LithiumResult, times: SequentialOptions['times'] = {}) => {
+      const warnings: string[] = [];
+      const exposures = exposuresOf(series, times, warnings);
+      const aligned = alignPatterns(series.files.map((f) => path.relative(ctx.cwd, f)), exposures, li.timeline);
+      return { patterns: aligned.patterns, warnings: [...warnings, ...aligned.warnings] };
+    },
     /** c_Li from cycler files (science.md §6). */
     lithium: (echemFiles: string | readonly string[], options: LithiumOptions): LithiumResult =>
       lithiumTimeline((typeof echemFiles === 'string' ? [echemFiles] : echemFiles).map(readEchem), options),

@@ -79,7 +79,7 @@ function interp(ts: number[], ys: number[], t: number): number {
 }
 
 const csvRows = (text: string) => {
-  const [head, ...lines] = text.trim().split('\n');
+  const [head, ...lines] = text.trim().split(/\r?\n/);
   const names = head.split(',');
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i], v])));
 };
