@@ -12,7 +12,7 @@ const step = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 step(process.execPath, ['esbuild.mjs', '--production']);
-step(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', VSIX]);
+step(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', VSIX]);
 const entries = unzipSync(new Uint8Array(fs.readFileSync(VSIX)));
 for (const f of ['package.json', 'index.js']) entries[`extension/${PLUGIN}/${f}`] = new Uint8Array(fs.readFileSync(`${PLUGIN}/${f}`));
 fs.writeFileSync(VSIX, zipSync(entries, { level: 9 }));

@@ -40,22 +40,15 @@ export class Kernel implements vscode.Disposable {
     for (const nb of vscode.workspace.notebookDocuments) this.claim(nb);
   }
 
-  /** Notebooks with our kernelspec pick our controller even when another kernel extension is installed. */
+  /** Notebooks with our kernelspec prefer our controller. */
   private claim(notebook: vscode.NotebookDocument): void {
     if (notebook.notebookType !== 'jupyter-notebook') return;
     const spec = (notebook.metadata as { metadata?: { kernelspec?: { name?: string } } }).metadata?.kernelspec;
     if (spec?.name !== KERNELSPEC.name) return;
     this.controller.updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
-    const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
-    if (editor) {
-      // Affinity alone does not stop 1.100's picker when two controllers exist; select explicitly.
-      void vscode.commands.executeCommand('notebook.selectKernel', {
-        notebookEditor: editor,
-        id: this.controller.id,
-        extension: this.context.extension.id,
-        skipIfAlreadySelected: true,
-      });
-    }
+    // With one controller for the type VS Code selects ours by itself. An explicit `notebook.selectKernel` (the
+    // workaround for a rival controller in 1.100) opened the kernel picker here after a window reload, so it is not
+    // sent: with a rival kernel extension installed the user picks once and VS Code remembers it.
   }
 
   private workerFor(notebook: vscode.NotebookDocument): WorkerClient {

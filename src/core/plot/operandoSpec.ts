@@ -35,8 +35,12 @@ export interface OperandoSpecInput {
 
 /** Defaults of the operando builders, in one place. */
 export const OPERANDO_DEFAULTS = {
-  /** Heatmap columns per pattern (bins keep their maximum so peaks stay visible). */
+  /** Heatmap columns per pattern at most (bins keep their maximum so peaks stay visible). */
   heatmapColumns: 400,
+  /** Fewest columns per pattern, whatever the number of patterns. */
+  heatmapMinColumns: 60,
+  /** Cells (patterns × columns) aimed at: each is a data row and an SVG path in a saved notebook. */
+  heatmapCells: 6000,
   /** Waterfall points per pattern (min/max decimation). */
   waterfallPoints: 1000,
   /**
@@ -84,7 +88,10 @@ export function operandoHeatmapSpec(
     lo[k] = rows[k] - halfDown;
     hi[k] = rows[k] + halfUp;
   });
-  const columns = input.columns ?? OPERANDO_DEFAULTS.heatmapColumns;
+  // Every cell is a data row and an SVG path in saved notebooks: keep the total near heatmapCells.
+  const columns =
+    input.columns ?? Math.max(OPERANDO_DEFAULTS.heatmapMinColumns, Math.min(OPERANDO_DEFAULTS.heatmapColumns, Math.floor(OPERANDO_DEFAULTS.heatmapCells / Math.max(1, m))));
+  const round = (v: number, digits: number) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : v);
   const values: Record<string, unknown>[] = [];
   for (const k of order) {
     const xk = input.xs?.[k] ?? input.x;
@@ -93,13 +100,13 @@ export function operandoHeatmapSpec(
       const left = i > 0 ? 0.5 * (x[i - 1] + x[i]) : x[i] - 0.5 * (x[Math.min(1, x.length - 1)] - x[0]);
       const right = i + 1 < x.length ? 0.5 * (x[i] + x[i + 1]) : x[i] + 0.5 * (x[i] - x[Math.max(0, i - 1)]);
       values.push({
-        x0: left,
-        x1: right,
-        x: x[i],
-        r0: lo[k],
-        r1: hi[k],
-        row: rows[k],
-        I: finiteOrNull(y[i]),
+        x0: round(left, 5),
+        x1: round(right, 5),
+        x: round(x[i], 5),
+        r0: round(lo[k], 6),
+        r1: round(hi[k], 6),
+        row: round(rows[k], 6),
+        I: finiteOrNull(Number(y[i].toPrecision(5))),
         file: input.files?.[k] ?? `#${k}`,
       });
     }

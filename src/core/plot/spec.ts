@@ -69,6 +69,9 @@ export const BASE_CONFIG = {
   range: { category: { scheme: CATEGORY_SCHEME } },
   legend: { orient: 'right' },
   axis: { labelFlush: true },
+  // Per-mark ARIA labels repeat every datum as text: thousands of points or heatmap cells would make a saved SVG
+  // megabytes long and a screen reader unusable. Axes, legends and titles keep their descriptions.
+  mark: { aria: false },
 } as const;
 
 /** The top-level skeleton every builder fills. */
