@@ -240,6 +240,8 @@ interface XrdApi {
     lattice(results: XrdResults | readonly Record<string, unknown>[] | Record<string, XrdResults>, name?: string): XrdChart;
     /** Lattice, derivatives with the characteristic contents, eqn (1) strain, master curve, voltage. */
     report(results: XrdResults | readonly Record<string, unknown>[], options?: { name?: string; window?: number; deltas?: number[]; strainColumn?: string }): XrdChart[];
+    /** ESI S16: a reflection's profile when c_Li spreads by Δ around atCLi, beside the observed peak of `scan`. */
+    peakWarping(results: XrdResults | readonly Record<string, unknown>[], options: { atCLi: number; hkl?: string; deltas?: number[]; wavelengthAngstrom: number; fwhmDeg?: number; scan?: XrdScan }): XrdChart;
     voltage(lithium: XrdLithium, name?: string): XrdChart;
     dqdv(lithium: XrdLithium, name?: string): XrdChart;
     echem(record: XrdEchemRecord, cycle?: number): XrdChart;

@@ -10,6 +10,7 @@ import { lithiumTableToCsv } from '../core/operando/lithiumTable.ts';
 import { parseCsv } from '../core/operando/csv.ts';
 import { analyzeResults } from '../core/analysis/analyzeResults.ts';
 import { reportSpecs } from '../core/plot/reportSpecs.ts';
+import { safeWindows } from '../core/analysis/stateOfChargeWindow.ts';
 import { renderSvg } from '../worker/svg.ts';
 import path from 'node:path';
 import { refineCommands } from './refineCommands.ts';
@@ -63,6 +64,12 @@ export function readRows(file: string): Record<string, string>[] {
   return table.rows.map((r) => Object.fromEntries(table.header.map((h, i) => [h, r[i] ?? ''])));
 }
 
+function safeWindowOf(onset: { value: number; sigma: number }, rows: Record<string, string>[]) {
+  const c = rows.map((r) => Number(r.c_Li)).filter(Number.isFinite);
+  const [w] = safeWindows(onset.value, onset.sigma, [{ name: 'series', cLiMax: Math.max(...c), cLiMin: Math.min(...c) }]);
+  return { cLiFrom: w.cLiFrom, cLiTo: w.cLiTo, socAtCritical: w.socAtCritical, socAtCriticalSigma: w.socAtCriticalSigma };
+}
+
 async function analyze(args: ParsedArgs): Promise<number> {
   if (!args.positional.length) throw new UsageError('analyze needs at least one results.csv');
   const window = numberFlag(args, 'window');
@@ -73,15 +80,17 @@ async function analyze(args: ParsedArgs): Promise<number> {
     const rows = readRows(file);
     return { name: path.basename(file).replace(/\.csv$/i, ''), file, rows, analysis: analyzeResults(rows, { ...options, columns }) };
   });
-  const pick = (a: (typeof series)[number]['analysis']) => ({
+  const pick = (a: (typeof series)[number]['analysis'], rows?: Record<string, string>[]) => ({
     dIL_max_cLi: a.dIL_max_cLi,
     dTM_plateau_cLi: a.dTM_plateau_cLi,
     dTM_maxslope_cLi: a.dTM_maxslope_cLi,
     strain_onset_cLi: a.strain_onset_cLi,
     masterCurve: a.masterCurve ?? null,
+    // The safe window: c_Li above the strain onset, and the state of charge it is reached at over this series' c_Li range.
+    safeWindow: rows && a.strain_onset_cLi.status !== 'none' ? safeWindowOf(a.strain_onset_cLi, rows) : null,
   });
   let result: unknown;
-  if (series.length === 1) result = { file: series[0].file, ...pick(series[0].analysis), branches: series[0].analysis.branches };
+  if (series.length === 1) result = { file: series[0].file, ...pick(series[0].analysis, series[0].rows), branches: series[0].analysis.branches };
   else {
     const perBranch = series.flatMap((s) => s.analysis.branches.map((b) => ({ file: s.file, direction: b.direction, start: b.start, end: b.end, ...pick({ ...b, branches: [] }) })));
     // One master curve over every series: λ and c* shared (science.md §7).

@@ -33,6 +33,7 @@ import { latticeSpec, latticeSeriesFromRows } from '../core/plot/latticeSpec.ts'
 import { voltageSpec, dQdVSpec } from '../core/plot/electrochemistrySpecs.ts';
 import { echemTimeSpec } from '../core/plot/echemTimeSpec.ts';
 import { reportSpecs } from '../core/plot/reportSpecs.ts';
+import { peakWarpingSpec } from '../core/plot/peakWarpingSpec.ts';
 
 /** A series: files in natural order and their scans. */
 export interface Series {
@@ -268,6 +269,34 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
         const analysis = analyzeResults(rows, options.strainColumn ? { ...options, columns: { ...options.columns, strain: options.strainColumn } } : options);
         const specs = reportSpecs([{ name: options.name ?? 'series', rows, analysis }], { window: options.window, deltas: options.deltas, strainColumn: options.strainColumn });
         return Object.entries(specs).map(([k, spec]) => makeChart(spec, k));
+      },
+      /** ESI S16: one reflection's profile when c_Li spreads by Δ around `atCLi`, from the smoothed a(c_Li) and c(c_Li) of the results. */
+      peakWarping: (
+        results: SequentialResults | readonly Record<string, unknown>[],
+        options: { atCLi: number; hkl?: string; deltas?: number[]; wavelengthAngstrom: number; fwhmDeg?: number; scan?: Scan },
+      ) => {
+        const rows = asRows(results)
+          .map((r) => ({ cLi: Number(r.c_Li), a: Number(r.a), c: Number(r.c), fwhm: Number(r.fwhm003_deg) }))
+          .filter((r) => Number.isFinite(r.cLi) && Number.isFinite(r.a) && Number.isFinite(r.c))
+          .sort((p, q) => p.cLi - q.cLi);
+        if (rows.length < 3) throw new RangeError('peakWarping needs results with c_Li, a and c');
+        const hkl = (options.hkl ?? '003').split('').map(Number) as [number, number, number];
+        const nearest = rows.reduce((b, r) => (Math.abs(r.cLi - options.atCLi) < Math.abs(b.cLi - options.atCLi) ? r : b));
+        const fwhmDeg = options.fwhmDeg ?? (Number.isFinite(nearest.fwhm) ? nearest.fwhm : 0.02);
+        return makeChart(
+          peakWarpingSpec({
+            cLi: rows.map((r) => r.cLi),
+            a: rows.map((r) => r.a),
+            c: rows.map((r) => r.c),
+            hkl,
+            atCLi: options.atCLi,
+            deltas: options.deltas ?? [0.02, 0.05, 0.1],
+            wavelengthAngstrom: options.wavelengthAngstrom,
+            fwhmDeg,
+            observed: options.scan ? { twoThetaDeg: options.scan.x, intensity: options.scan.y } : undefined,
+          }),
+          'Peak warping',
+        );
       },
       voltage: (li: LithiumResult, name = 'cell') => makeChart(voltageSpec({ series: [{ name, cLi: li.timeline.cLi, voltageV: li.timeline.voltageV }] }), 'Voltage against c_Li'),
       dqdv: (li: LithiumResult, name = 'cell') => {

@@ -132,3 +132,33 @@ test('echem → sequential round trip on the real I11 coin cell: log times pick 
     assert.ok(Math.abs(Number(r.current_mA) - interp(liT, li.map((x) => Number(x.current_mA)), mid)) < 1e-6, `${r.file} current`);
   }
 });
+
+test('sequential → analyze on the 200-pattern simulated charge finds the true critical content 0.40 within ±0.02, with σ', () => {
+  // Truth: the simulator's interlayer distance peaks and its [001] strain turns up at c_Li = 0.40 (README of the
+  // simulated data); the lattice and strain tolerances are issue 4's.
+  const dir = tmp();
+  const results = path.join(dir, 'results.csv');
+  const s = run(['sequential', fixture('simulated/series'), '--phase', 'layered', '--strain', 'uniaxial001', '--instrument', fixture('simulated/series.instprm'),
+    '--clis', fixture('simulated/truth_series.csv'), '--workers', '2', '--out', results]);
+  assert.equal(s.code, 0, s.stderr);
+  const rows = csvRows(fs.readFileSync(results, 'utf8'));
+  const truth = new Map(csvRows(fs.readFileSync(fixture('simulated/truth_series.csv'), 'utf8')).map((t) => [path.basename(t.file), t]));
+  assert.equal(rows.length, 200);
+  let covered = 0;
+  for (const r of rows) {
+    const t = truth.get(path.basename(r.file))!;
+    const da = Math.abs(Number(r.a) - Number(t.a));
+    const dc = Math.abs(Number(r.c) - Number(t.c));
+    assert.ok(da <= 5e-5 && dc <= 3e-4, `${r.file}: Δa ${da}, Δc ${dc}`);
+    if (da <= 2 * Number(r.a_sigma) && dc <= 2 * Number(r.c_sigma)) covered++;
+  }
+  assert.ok(covered >= 180, `2σ covers the truth for ${covered}/200`);
+  const a = run(['analyze', results, '--json']);
+  assert.equal(a.code, 0, a.stderr);
+  const analysis = JSON.parse(a.stdout);
+  for (const key of ['dIL_max_cLi', 'strain_onset_cLi']) {
+    assert.equal(analysis[key].status, 'interior', key);
+    assert.ok(Math.abs(analysis[key].value - 0.4) <= 0.02, `${key} = ${analysis[key].value}`);
+    assert.ok(analysis[key].sigma > 0 && analysis[key].sigma < 0.02, `${key} σ = ${analysis[key].sigma}`);
+  }
+});
