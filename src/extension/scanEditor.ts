@@ -106,6 +106,15 @@ export class ScanEditorProvider implements vscode.CustomReadonlyEditorProvider<S
               post({ type: 'fitError', message: (e as Error).message });
             }
             break;
+          case 'lithium':
+            try {
+              const bytes = await vscode.workspace.fs.readFile(document.uri);
+              const { result } = await this.engine().request({ type: 'call', method: 'lithium', args: [bytes, fileName, m.activeMassMg, m.composition, m.timeZone] });
+              post(result as ToEditor);
+            } catch (e) {
+              post({ type: 'fitError', message: (e as Error).message });
+            }
+            break;
           case 'cancelFit':
             await this.engine().terminate('Fit cancelled');
             post({ type: 'fitError', message: 'Fit cancelled' });

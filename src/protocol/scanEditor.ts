@@ -56,12 +56,24 @@ export type ToEditor =
   | { readonly type: 'error'; readonly file: string; readonly message: string }
   | { readonly type: 'fitProgress'; readonly message: string }
   | { readonly type: 'fitResult'; readonly fit: FitView }
-  | { readonly type: 'fitError'; readonly message: string };
+  | { readonly type: 'fitError'; readonly message: string }
+  | {
+      readonly type: 'lithium';
+      readonly lithium: {
+        readonly activeMassMg: number;
+        readonly molarMassGPerMol: number;
+        /** How the current's sign was read, one line per record. */
+        readonly signs: string[];
+        readonly voltageSpec: Record<string, unknown>;
+        readonly dqdvSpec: Record<string, unknown>;
+      };
+    };
 
 export type FromEditor =
   | { readonly type: 'ready' }
   | { readonly type: 'fit'; readonly scanIndex: number; readonly phase: string; readonly wavelengthAngstrom?: number }
   | { readonly type: 'cancelFit' }
   | { readonly type: 'export'; readonly format: 'csv' | 'svg' | 'png'; readonly scanIndex: number; readonly content?: string }
+  | { readonly type: 'lithium'; readonly activeMassMg: number; readonly composition: string; readonly timeZone: string }
   | { readonly type: 'newNotebook' }
   | { readonly type: 'reopenAsText' };

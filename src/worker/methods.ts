@@ -8,6 +8,9 @@ import { findPeaks } from '../core/diffraction/peaks.ts';
 import { fitPattern, summarize, type ModelSpec } from './refine.ts';
 import { readScan } from './api.ts';
 import { SequentialJob, type WireSeed } from './sequentialJob.ts';
+import { lithiumTimeline } from '../core/operando/lithium.ts';
+import { differentialCapacity } from '../core/operando/differentialCapacity.ts';
+import { voltageSpec, dQdVSpec } from '../core/plot/electrochemistrySpecs.ts';
 
 type Progress = (done: number, total: number, message?: string) => void;
 
@@ -123,6 +126,24 @@ export function quickFit(bytes: Uint8Array, fileName: string, scanIndex: number,
   };
 }
 
+/** The cycler view's c_Li: voltage against c_Li and dQ/dV, as specs for the webview. */
+export function editorLithium(bytes: Uint8Array, fileName: string, activeMassMg: number, composition: string, timeZone: string): ToEditor {
+  const data = readData(bytes, fileName);
+  if (data.kind !== 'electrochemistry') throw new Error(`${fileName} is not a cycler file`);
+  const li = lithiumTimeline([data], { activeMass: { activeMassMg }, composition, timeZone });
+  const d = differentialCapacity(li.timeline);
+  return {
+    type: 'lithium',
+    lithium: {
+      activeMassMg: li.activeMassMg,
+      molarMassGPerMol: li.molarMassGPerMol,
+      signs: li.signs.map((s) => `current ${s.convention} (${s.source})`),
+      voltageSpec: { ...voltageSpec({ series: [{ name: fileName, cLi: li.timeline.cLi, voltageV: li.timeline.voltageV }] }), width: 'container' },
+      dqdvSpec: { ...dQdVSpec({ series: [{ name: fileName, voltageV: d.voltageV, dQdVMahPerV: d.dQdVMahPerV }] }), width: 'container' },
+    },
+  };
+}
+
 const jobs = new Map<string, SequentialJob>();
 
 export async function callMethod(method: string, args: readonly unknown[], files: FileAccess, progress: Progress): Promise<unknown> {
@@ -132,6 +153,8 @@ export async function callMethod(method: string, args: readonly unknown[], files
       return describeFile(args[0] as Uint8Array, args[1] as string);
     case 'quickFit':
       return quickFit(args[0] as Uint8Array, args[1] as string, args[2] as number, args[3] as string, args[4] as number | undefined);
+    case 'lithium':
+      return editorLithium(args[0] as Uint8Array, args[1] as string, args[2] as number, args[3] as string, args[4] as string);
     case 'fit': {
       const [file, model] = args as [string, ModelSpec];
       return summarize(fitPattern(readScan(files, file), model));
