@@ -533,7 +533,7 @@ const s2 = S.sequential2;
 for (const s of [s1, s2]) {
   if (!has(s)) continue;
   row(
-    `Sequential Le Bail, ${s.workers} worker${s.workers > 1 ? 's' : ''}`,
+    `Sequential Pawley (calibrated instrument), ${s.workers} worker${s.workers > 1 ? 's' : ''}`,
     `${s.patternsPerS.toFixed(1)} patterns/s`,
     'GSAS-II 0.83 patterns/s (reference, not run here)',
     ratio(s.patternsPerS, 1 / 1.21),
