@@ -18,7 +18,34 @@ const STYLE = `
   background: var(--vscode-editorHoverWidget-background); color: var(--vscode-editorHoverWidget-foreground);
   border: 1px solid var(--vscode-editorHoverWidget-border); font-size: 12px; }
 #vg-tooltip-element.visible { visibility: visible; }
+.operando-xrd-data summary { cursor: pointer; color: var(--vscode-textLink-foreground); }
+.operando-xrd-data table { border-collapse: collapse; font-size: 12px; font-variant-numeric: tabular-nums; }
+.operando-xrd-data th, .operando-xrd-data td { padding: 1px 8px 1px 0; text-align: left; }
 `;
+
+/** "View data": the chart's inline data as a table under it (first 200 rows), toggled on demand. */
+function viewDataToggle(spec: Record<string, unknown>): HTMLElement {
+  const details = document.createElement('details');
+  details.className = 'operando-xrd-data';
+  const summary = document.createElement('summary');
+  summary.textContent = 'View data';
+  details.appendChild(summary);
+  details.addEventListener('toggle', () => {
+    if (!details.open || details.querySelector('table')) return;
+    const values = ((spec.data as { values?: Record<string, unknown>[] } | undefined)?.values ?? []).slice(0, 200);
+    const columns = [...new Set(values.flatMap((r) => Object.keys(r)))];
+    const table = document.createElement('table');
+    const head = table.createTHead().insertRow();
+    for (const c of columns) head.appendChild(Object.assign(document.createElement('th'), { textContent: c }));
+    const body = table.createTBody();
+    for (const r of values) {
+      const tr = body.insertRow();
+      for (const c of columns) tr.insertCell().textContent = r[c] === null || r[c] === undefined ? '' : String(r[c]);
+    }
+    details.appendChild(table);
+  });
+  return details;
+}
 
 export const activate: ActivationFunction = () => {
   if (!document.getElementById('operando-xrd-style')) {
@@ -41,6 +68,7 @@ export const activate: ActivationFunction = () => {
         const chart = await embedChart(container, payload.spec, { actions: true });
         views.set(item.id, chart);
         container.dataset.rendered = 'true';
+        container.appendChild(viewDataToggle(payload.spec));
       } catch (e) {
         container.textContent = `Could not draw this chart: ${(e as Error).message}`;
         container.dataset.rendered = 'error';

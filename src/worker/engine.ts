@@ -61,6 +61,12 @@ export interface SequentialOptions extends FitOptions {
   readonly times?: { readonly log?: string; readonly start?: string; readonly periodS?: number } & ClockOptions;
 }
 
+/** Rows of the series charts: pattern index, time (s) or c_Li, with their values. */
+export interface SeriesPlotOptions {
+  readonly row?: 'index' | 'timeS' | 'cLi';
+  readonly rowValues?: ArrayLike<number>;
+}
+
 /** What `xrd.sequential` returns: the results table and how the run went. */
 export interface SequentialResults {
   readonly columns: readonly string[];
@@ -170,6 +176,17 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
     return t.rows.map((r) => Object.fromEntries(t.header.map((h, i) => [h, r[i] ?? ''])));
   };
 
+  /** The shared input of the series charts: every pattern on its own axis, rows by index, time or c_Li. */
+  const seriesInput = (series: Series, options: SeriesPlotOptions) => ({
+    x: series.scans[0].x,
+    xs: series.scans.map((s) => s.x),
+    patterns: series.scans.map((s) => s.y),
+    axis: series.scans[0].axis,
+    row: options.row ?? 'index',
+    rowValues: options.rowValues ? Float64Array.from(options.rowValues) : undefined,
+    files: series.files.map(files.basename),
+  });
+
   const fitChart = (scan: Scan & { file?: string }, fit?: LeBailResult, title?: string): Chart => {
     const t = title ?? scan.file;
     if (!fit) return makeChart(patternSpec({ x: scan.x, observed: scan.y, sigma: scan.sigma, axis: scan.axis, intensityKind: scan.intensityKind, title: t }), t);
@@ -231,33 +248,9 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
     plot: {
       /** Observed pattern; with a fit, calculated, difference and reflection ticks. */
       pattern: (scan: Scan & { file?: string }, fit?: LeBailResult, title?: string) => fitChart(scan, fit, title),
-      heatmap: (series: Series, options: { row?: 'index' | 'timeS' | 'cLi'; rowValues?: ArrayLike<number>; intensityScale?: 'linear' | 'sqrt' | 'log' } = {}) =>
-        makeChart(
-          operandoHeatmapSpec({
-            x: series.scans[0].x,
-            xs: series.scans.map((s) => s.x),
-            patterns: series.scans.map((s) => s.y),
-            axis: series.scans[0].axis,
-            row: options.row ?? 'index',
-            rowValues: options.rowValues ? Float64Array.from(options.rowValues) : undefined,
-            files: series.files.map(files.basename),
-            intensityScale: options.intensityScale ?? 'sqrt',
-          }),
-          'Operando heatmap',
-        ),
-      waterfall: (series: Series, options: { row?: 'index' | 'timeS' | 'cLi'; rowValues?: ArrayLike<number> } = {}) =>
-        makeChart(
-          waterfallSpec({
-            x: series.scans[0].x,
-            xs: series.scans.map((s) => s.x),
-            patterns: series.scans.map((s) => s.y),
-            axis: series.scans[0].axis,
-            row: options.row ?? 'index',
-            rowValues: options.rowValues ? Float64Array.from(options.rowValues) : undefined,
-            files: series.files.map(files.basename),
-          }),
-          'Waterfall',
-        ),
+      heatmap: (series: Series, options: SeriesPlotOptions & { intensityScale?: 'linear' | 'sqrt' | 'log' } = {}) =>
+        makeChart(operandoHeatmapSpec({ ...seriesInput(series, options), intensityScale: options.intensityScale ?? 'sqrt' }), 'Operando heatmap'),
+      waterfall: (series: Series, options: SeriesPlotOptions = {}) => makeChart(waterfallSpec(seriesInput(series, options)), 'Waterfall'),
       /** a, c, d_TM, d_IL against c_Li (several results tables as several series). */
       lattice: (results: SequentialResults | readonly Record<string, unknown>[] | Record<string, SequentialResults>, name = 'series') => {
         const entries = Array.isArray(results) || 'rows' in (results as object) ? [[name, results] as const] : Object.entries(results as Record<string, SequentialResults>);

@@ -4,7 +4,7 @@
  * crosses thread boundaries (no typed arrays).
  */
 import type { Scan, WavelengthLine } from '../core/data/scan.ts';
-import { fitLeBail, fitPawley, type LeBailOptions, type LeBailResult } from '../core/diffraction/leBail.ts';
+import { fitLeBail, fitPawley, type LeBailOptions, type LeBailResult, type PhaseResult } from '../core/diffraction/leBail.ts';
 import { phasePreset, type Phase } from '../core/diffraction/phases.ts';
 import { estimateLattice } from '../core/diffraction/peaks.ts';
 import type { StrainModel } from '../core/diffraction/strain.ts';
@@ -73,26 +73,8 @@ export function quickEstimate(scan: Scan, model: ModelSpec): Phase[] {
 
 /** The JSON-safe summary of a fit: what tables, the driver and the CLI's JSON need. */
 export interface FitSummary {
-  readonly phases: readonly {
-    readonly name: string;
-    readonly spaceGroup: string;
-    readonly a: number;
-    readonly aSigma: number;
-    readonly b: number;
-    readonly bSigma: number;
-    readonly c: number;
-    readonly cSigma: number;
-    readonly alpha: number;
-    readonly beta: number;
-    readonly betaSigma: number;
-    readonly gamma: number;
-    readonly volume: number;
-    readonly volumeSigma: number;
-    readonly strain: LeBailResult['phases'][number]['strain'];
-    readonly fwhm003Deg?: number;
-    readonly layered: boolean;
-    readonly z?: number;
-  }[];
+  /** Each phase as the fit reports it, without the per-reflection list; with whether it is layered and its Z. */
+  readonly phases: readonly (Omit<PhaseResult, 'reflections'> & { readonly layered: boolean; readonly z?: number })[];
   readonly zeroDeg: number;
   readonly zeroSigma: number;
   readonly displacement: number;
@@ -110,23 +92,8 @@ export interface FitSummary {
 
 export function summarize(result: LeBailResult): FitSummary {
   return {
-    phases: result.phases.map((p) => ({
-      name: p.name,
-      spaceGroup: p.spaceGroup,
-      a: p.a,
-      aSigma: p.aSigma,
-      b: p.b,
-      bSigma: p.bSigma,
-      c: p.c,
-      cSigma: p.cSigma,
-      alpha: p.alpha,
-      beta: p.beta,
-      betaSigma: p.betaSigma,
-      gamma: p.gamma,
-      volume: p.volume,
-      volumeSigma: p.volumeSigma,
-      strain: p.strain,
-      fwhm003Deg: p.fwhm003Deg,
+    phases: result.phases.map(({ reflections, ...p }) => ({
+      ...p,
       layered: p.spaceGroup === 'R-3m' || p.spaceGroup === 'C2/m',
       // Formula units per cell: 3 for R-3m on hexagonal axes, 2 for C2/m (science.md §2).
       z: p.spaceGroup === 'R-3m' ? 3 : p.spaceGroup === 'C2/m' ? 2 : undefined,

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { installVsix, launchBrowser, startCodeServer } from '../harness/workbench.mjs';
+import { installVsix, launchBrowser, startCodeServer, USER_SETTINGS } from '../harness/workbench.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const results = path.join(root, 'test-results');
@@ -59,16 +59,7 @@ fs.mkdirSync(path.join(state, 'user-data/User'), { recursive: true });
 fs.writeFileSync(
   path.join(state, 'user-data/User/settings.json'),
   JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
-    'update.mode': 'none',
-    'telemetry.telemetryLevel': 'off',
-    'security.workspace.trust.enabled': false,
-    'git.enabled': false,
+    ...USER_SETTINGS,
     'files.autoSave': 'off',
     // .xy is ambiguous, so our viewer is an 'option' editor; a user picks it once like this.
     'workbench.editorAssociations': { '*.xy': 'operandoXrd.scanViewerOptional', '*.raw': 'operandoXrd.scanViewerOptional', '*.cif': 'operandoXrd.scanViewerOptional' },
@@ -262,6 +253,8 @@ try {
     const li = await until('c_Li chart', () => inFrames('#li-plot svg'), 30000).catch(() => undefined);
     const dqdv = li ? await inFrames('#dqdv-plot svg') : undefined;
     check('the cycler view computes c_Li and dQ/dV once the mass is given', li !== undefined && dqdv !== undefined);
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(results, 'custom-editor-cycler-lithium.png') });
   }
   await page.waitForTimeout(800);
   await page.screenshot({ path: path.join(results, 'custom-editor-cycler.png') });

@@ -82,7 +82,7 @@ export async function freePort() {
 }
 
 /** Quiet, offline user settings: no welcome page, no marketplace or update checks. */
-const USER_SETTINGS = {
+export const USER_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
