@@ -1,6 +1,9 @@
 // Mutation helpers shared by fuzz.test.ts and scripts/fuzz-readers.mjs: a seeded PRNG, byte-level mutations
 // and the well-formedness check every reader result must pass.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { FORMATS, READERS } from '../../../../src/core/io/index.ts';
+import { ParseError } from '../../../../src/core/io/parseError.ts';
 import { zipSync, unzipSync } from 'fflate';
 import type { EchemRecord } from '../../../../src/core/data/echem.ts';
 import type { ScanFile } from '../../../../src/core/data/scan.ts';
@@ -186,3 +189,36 @@ export const SEEDS: Record<string, Uint8Array[]> = {
   mpr: [fixture('biologic/vsp_ocv_with.mpr'), fixture('biologic/wait.mpr')],
 };
 
+
+/** Mutations per format in the unit run (scripts/fuzz-readers.mjs runs more). */
+export const PER_FORMAT = 10_000;
+
+/**
+ * One test per reader of `kind`: PER_FORMAT seeded mutations of its real fixtures must each give a well-formed result
+ * or a ParseError naming format, expected and found (with an offset or a line where the reader knows one).
+ */
+export function fuzzFormats(kind: 'diffraction' | 'electrochemistry'): void {
+  for (const [format, seeds] of Object.entries(SEEDS).filter(([id]) => FORMATS.find((f) => f.id === id)?.kind === kind)) {
+    test(`${format}: ${PER_FORMAT} mutations of real fixtures give a well-formed result or a ParseError`, () => {
+      const rnd = prng(0x5eed + format.length * 7919 + format.charCodeAt(0));
+      const reader = READERS[format];
+      let parsed = 0;
+      for (let k = 0; k < PER_FORMAT; k++) {
+        const input = mutate(seeds[k % seeds.length], rnd, seeds[(k + 1) % seeds.length]);
+        let result: ScanFile | EchemRecord | undefined;
+        try {
+          result = reader(input);
+        } catch (e) {
+          if (!(e instanceof ParseError)) assert.fail(`mutation ${k} of ${format} threw ${e instanceof Error ? e.stack : String(e)}`);
+          assert.ok(e.format && e.expected && e.found !== undefined, 'ParseError names format, expected and found');
+          assert.ok(e.offset !== undefined || e.line !== undefined || /zip|entry|RawData|format|scan/i.test(e.message));
+          continue;
+        }
+        checkResult(result);
+        parsed++;
+      }
+      // The fuzzing must exercise the success path too, not only the first-byte checks.
+      assert.ok(parsed > PER_FORMAT / 20, `only ${parsed} mutations parsed`);
+    });
+  }
+}
