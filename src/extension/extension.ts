@@ -8,6 +8,7 @@ import { Kernel } from './kernel.ts';
 import { ScanEditorProvider, VIEW_TYPE_DEFAULT, VIEW_TYPE_OPTION } from './scanEditor.ts';
 import { WorkerClient } from '../worker/workerClient.ts';
 import { blankNotebook, notebookForFile } from './notebookTemplates.ts';
+import { openSeriesPanel } from './seriesPanel.ts';
 
 /** What integration tests read back from the extension. */
 export interface OperandoXrdExports {
@@ -45,6 +46,10 @@ export function activate(context: vscode.ExtensionContext): OperandoXrdExports {
       const kind = isFolder ? 'series' : /\.(mpr|mpt|nda|ndax|dta|res)$/i.test(name) ? 'electrochemistry' : 'diffraction';
       const folder = isFolder ? vscode.Uri.joinPath(uri, '..') : vscode.Uri.joinPath(uri, '..');
       await createNotebook(`${name.replace(/\.[^.]+$/, '')}.ipynb`, notebookForFile(name, kind), folder);
+    }),
+    vscode.commands.registerCommand('operandoXrd.openSeries', async (uri?: vscode.Uri) => {
+      uri ??= (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Open as operando series' }))?.[0];
+      if (uri) await openSeriesPanel(uri, context.extensionUri, getEngine);
     }),
     vscode.commands.registerCommand('operandoXrd.reopenAsText', async (uri?: vscode.Uri) => {
       uri ??= activeResource();

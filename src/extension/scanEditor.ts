@@ -31,6 +31,22 @@ function contentSecurityPolicy(webview: vscode.Webview, nonce: string): string {
   ].join('; ');
 }
 
+/** The viewer webview (media/editor.ts) with its CSP, local resources limited to dist/. */
+export function setViewerHtml(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, title: string): void {
+  const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+  panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+  const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, name));
+  panel.webview.html = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(panel.webview, nonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('editor.css')}">
+<title>${escapeHtml(title)}</title>
+</head><body><main id="app" aria-live="polite"><p class="status">Opening ${escapeHtml(title)}…</p></main>
+<script nonce="${nonce}" src="${asset('editor.js')}"></script></body></html>`;
+}
+
 export class ScanEditorProvider implements vscode.CustomReadonlyEditorProvider<ScanDocument> {
   private readonly context: vscode.ExtensionContext;
   private readonly engine: () => WorkerClient;
@@ -47,18 +63,7 @@ export class ScanEditorProvider implements vscode.CustomReadonlyEditorProvider<S
   }
 
   async resolveCustomEditor(document: ScanDocument, panel: vscode.WebviewPanel): Promise<void> {
-    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, name));
-    panel.webview.html = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(panel.webview, nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('editor.css')}">
-<title>${escapeHtml(path.basename(document.uri.path))}</title>
-</head><body><main id="app" aria-live="polite"><p class="status">Opening ${escapeHtml(path.basename(document.uri.path))}…</p></main>
-<script nonce="${nonce}" src="${asset('editor.js')}"></script></body></html>`;
+    setViewerHtml(panel, this.context.extensionUri, path.basename(document.uri.path));
 
     const post = (m: ToEditor) => void panel.webview.postMessage(m);
     const fileName = path.basename(document.uri.path);

@@ -47,3 +47,16 @@ suite('Custom editor', () => {
     assert.ok(vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputCustom);
   });
 });
+
+suite('Operando series', () => {
+  test('Open as Operando Series shows a folder of scans in one viewer panel', async () => {
+    const folder = workspaceFile('series');
+    await vscode.commands.executeCommand('operandoXrd.openSeries', folder);
+    const find = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Series: series');
+    for (let i = 0; i < 100 && !find(); i++) await new Promise((r) => setTimeout(r, 50));
+    const tab = find();
+    assert.ok(tab, vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)).join(', '));
+    assert.ok(tab.input instanceof vscode.TabInputWebview);
+    assert.match((tab.input as vscode.TabInputWebview).viewType, /operandoXrd\.series/);
+  });
+});
