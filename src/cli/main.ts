@@ -13,6 +13,7 @@ import { nodeFileAccess } from '../worker/nodeFiles.ts';
 import { dominantWavelengthAngstrom } from '../core/data/scan.ts';
 import { runNotebook } from './notebook.ts';
 import { engineCommands } from './engineCommands.ts';
+import { dataCsv } from '../worker/dataCsv.ts';
 
 const USAGE = `usage: operando-xrd <command> [options]
   info FILE [--json]
@@ -78,20 +79,9 @@ function convert(args: ParsedArgs): void {
   const file = args.positional[0];
   if (!file) throw new UsageError('convert needs a FILE');
   const data = readAny(nodeFileAccess, file);
-  const chunks: string[] = [];
-  if (data.kind === 'diffraction') {
-    const index = numberFlag(args, 'scan') ?? 0;
-    const scan = data.scans[index];
-    if (!scan) throw new UsageError(`${file} has ${data.scans.length} scan(s); --scan ${index} does not exist`);
-    const xName = scan.axis === 'twoTheta' ? 'two_theta_deg' : scan.axis === 'q' ? (scan.unit === 'invNanometre' ? 'q_inv_nm' : 'q_inv_angstrom') : 'd_angstrom';
-    chunks.push(`${xName},intensity${scan.sigma ? ',sigma' : ''}\n`);
-    for (let i = 0; i < scan.x.length; i++) chunks.push(`${scan.x[i]},${scan.y[i]}${scan.sigma ? ',' + scan.sigma[i] : ''}\n`);
-  } else {
-    const names = Object.keys(data.columns);
-    chunks.push(names.join(',') + '\n');
-    for (let i = 0; i < data.records; i++) chunks.push(names.map((n) => data.columns[n][i]).join(',') + '\n');
-  }
-  process.stdout.write(chunks.join(''));
+  const index = numberFlag(args, 'scan') ?? 0;
+  if (data.kind === 'diffraction' && !data.scans[index]) throw new UsageError(`${file} has ${data.scans.length} scan(s); --scan ${index} does not exist`);
+  process.stdout.write(dataCsv(data, index));
 }
 
 async function run(args: ParsedArgs): Promise<number> {

@@ -67,8 +67,6 @@ export class ScanEditorProvider implements vscode.CustomReadonlyEditorProvider<S
 
     const post = (m: ToEditor) => void panel.webview.postMessage(m);
     const fileName = path.basename(document.uri.path);
-    let lastScans: { x: number[]; y: number[]; sigma?: number[]; unit: string; axis: string }[] = [];
-    let lastEchem: { columns: Record<string, number[]> } | undefined;
 
     const load = async () => {
       try {
@@ -78,8 +76,6 @@ export class ScanEditorProvider implements vscode.CustomReadonlyEditorProvider<S
         const t0 = Date.now();
         const { result } = await this.engine().request({ type: 'call', method: 'describeFile', args: [bytes, fileName] });
         const message = result as ToEditor;
-        if (message.type === 'diffraction') lastScans = message.scans;
-        if (message.type === 'electrochemistry') lastEchem = message.record;
         this.log.info(`opened ${fileName} (${stat.size} bytes) in ${Date.now() - t0} ms`);
         post(message);
       } catch (e) {
@@ -125,7 +121,7 @@ export class ScanEditorProvider implements vscode.CustomReadonlyEditorProvider<S
             post({ type: 'fitError', message: 'Fit cancelled' });
             break;
           case 'export':
-            await this.export(document.uri, m, lastScans, lastEchem);
+            await this.export(document.uri, m);
             break;
           case 'newNotebook':
             await vscode.commands.executeCommand('operandoXrd.newNotebookFromFile', document.uri);
@@ -142,8 +138,6 @@ export class ScanEditorProvider implements vscode.CustomReadonlyEditorProvider<S
   private async export(
     uri: vscode.Uri,
     m: Extract<FromEditor, { type: 'export' }>,
-    scans: { x: number[]; y: number[]; sigma?: number[]; unit: string; axis: string }[],
-    echem: { columns: Record<string, number[]> } | undefined,
   ): Promise<void> {
     const base = path.basename(uri.path).replace(/\.[^.]+$/, '');
     const target = await vscode.window.showSaveDialog({
@@ -153,27 +147,16 @@ export class ScanEditorProvider implements vscode.CustomReadonlyEditorProvider<S
     // The dialog refuses nothing, so never write onto the file being viewed.
     if (!target || target.toString() === uri.toString()) return;
     let bytes: Uint8Array;
-    if (m.format === 'csv') bytes = new TextEncoder().encode(echem ? echemCsv(echem.columns) : scanCsv(scans[m.scanIndex]));
+    if (m.format === 'csv') {
+      // From the file itself in the worker: the view may hold a decimated copy of a huge scan.
+      const { result } = await this.engine().request({ type: 'call', method: 'csv', args: [await vscode.workspace.fs.readFile(uri), path.basename(uri.path), m.scanIndex] });
+      bytes = new TextEncoder().encode(result as string);
+    }
     else if (m.format === 'svg') bytes = new TextEncoder().encode(m.content ?? '');
     else bytes = Uint8Array.from(atob((m.content ?? '').replace(/^data:image\/png;base64,/, '')), (c) => c.charCodeAt(0));
     await vscode.workspace.fs.writeFile(target, bytes);
     void vscode.window.showInformationMessage(`Saved ${path.basename(target.path)}`);
   }
-}
-
-function scanCsv(scan: { x: number[]; y: number[]; sigma?: number[]; unit: string; axis: string } | undefined): string {
-  if (!scan) return '';
-  const lines = [`${scan.axis}_${scan.unit},intensity${scan.sigma ? ',sigma' : ''}`];
-  for (let i = 0; i < scan.x.length; i++) lines.push(`${scan.x[i]},${scan.y[i]}${scan.sigma ? ',' + scan.sigma[i] : ''}`);
-  return lines.join('\n') + '\n';
-}
-
-function echemCsv(columns: Record<string, number[]>): string {
-  const names = Object.keys(columns);
-  const n = names.length ? columns[names[0]].length : 0;
-  const lines = [names.join(',')];
-  for (let i = 0; i < n; i++) lines.push(names.map((k) => columns[k][i]).join(','));
-  return lines.join('\n') + '\n';
 }
 
 function escapeHtml(s: string): string {

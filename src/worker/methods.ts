@@ -5,6 +5,8 @@ import { readData } from '../core/io/index.ts';
 import { dominantWavelengthAngstrom, type Scan } from '../core/data/scan.ts';
 import { convertAxis } from '../core/data/axis.ts';
 import { findPeaks } from '../core/diffraction/peaks.ts';
+import { minMaxDecimate } from '../core/plot/decimate.ts';
+import { dataCsv } from './dataCsv.ts';
 import { fitPattern, summarize, type ModelSpec } from './refine.ts';
 import { readScan } from './api.ts';
 import { SequentialJob, type WireSeed } from './sequentialJob.ts';
@@ -39,16 +41,23 @@ function peakRows(scan: Scan): ScanView['peaks'] {
     .sort((p, q) => p.x - q.x);
 }
 
-function scanView(scan: Scan, index: number): ScanView {
+/** Beyond this many points a scan reaches the webview min/max-decimated (peaks kept); exports re-read the file. */
+export const VIEW_MAX_POINTS = 50_000;
+
+function scanView(scan: Scan, index: number, warnings: string[]): ScanView {
   // The webview works in 2θ (°), q (Å⁻¹) and d (Å): convert q in nm⁻¹ once here.
   const x = scan.axis === 'q' && scan.unit === 'invNanometre' ? convertAxis(scan.x, { axis: 'q', unit: 'invNanometre' }, { axis: 'q', unit: 'invAngstrom' }) : scan.x;
+  // A huge scan would be a message of hundreds of MB: send what a screen can show, extremes preserved.
+  const keep = x.length > VIEW_MAX_POINTS ? minMaxDecimate([scan.y], VIEW_MAX_POINTS / 2) : undefined;
+  if (keep) warnings.push(`scan ${index + 1}: ${x.length} points shown as ${keep.length} (min/max per bin); exports and fits use every point`);
+  const pick = (v: Float64Array) => (keep ? Array.from(keep, (i) => v[i]) : Array.from(v));
   return {
     label: scan.sample ?? scan.startTime ?? `scan ${index + 1}`,
     axis: scan.axis,
     unit: scan.axis === 'twoTheta' ? 'deg' : scan.axis === 'q' ? 'invAngstrom' : 'angstrom',
-    x: Array.from(x),
-    y: Array.from(scan.y),
-    sigma: scan.sigma ? Array.from(scan.sigma) : undefined,
+    x: pick(x),
+    y: pick(scan.y),
+    sigma: scan.sigma ? pick(scan.sigma) : undefined,
     wavelengths: scan.wavelengths.map((w) => ({ ...w })),
     wavelengthAngstrom: dominantWavelengthAngstrom(scan) ?? null,
     intensityKind: scan.intensityKind,
@@ -62,8 +71,10 @@ function scanView(scan: Scan, index: number): ScanView {
 export function describeFile(bytes: Uint8Array, fileName: string): ToEditor {
   try {
     const data = readData(bytes, fileName);
-    if (data.kind === 'diffraction')
-      return { type: 'diffraction', file: fileName, format: data.format, scans: data.scans.map(scanView), metadata: { ...data.metadata }, warnings: [...data.warnings] };
+    if (data.kind === 'diffraction') {
+      const warnings = [...data.warnings];
+      return { type: 'diffraction', file: fileName, format: data.format, scans: data.scans.map((s, i) => scanView(s, i, warnings)), metadata: { ...data.metadata }, warnings };
+    }
     return {
       type: 'electrochemistry',
       file: fileName,
@@ -153,6 +164,8 @@ export async function callMethod(method: string, args: readonly unknown[], files
       return describeFile(args[0] as Uint8Array, args[1] as string);
     case 'quickFit':
       return quickFit(args[0] as Uint8Array, args[1] as string, args[2] as number, args[3] as string, args[4] as number | undefined);
+    case 'csv':
+      return dataCsv(readData(args[0] as Uint8Array, args[1] as string), args[2] as number);
     case 'lithium':
       return editorLithium(args[0] as Uint8Array, args[1] as string, args[2] as number, args[3] as string, args[4] as string);
     case 'fit': {
