@@ -11,6 +11,7 @@ import { parseCsv } from '../core/operando/csv.ts';
 import { analyzeResults } from '../core/analysis/analyzeResults.ts';
 import { reportSpecs } from '../core/plot/reportSpecs.ts';
 import { safeWindows } from '../core/analysis/stateOfChargeWindow.ts';
+import { fitMasterCurve } from '../core/analysis/masterCurve.ts';
 import { renderSvg } from '../worker/svg.ts';
 import path from 'node:path';
 import { refineCommands } from './refineCommands.ts';
@@ -94,7 +95,6 @@ async function analyze(args: ParsedArgs): Promise<number> {
   else {
     const perBranch = series.flatMap((s) => s.analysis.branches.map((b) => ({ file: s.file, direction: b.direction, start: b.start, end: b.end, ...pick({ ...b, branches: [] }) })));
     // One master curve over every series: λ and c* shared (science.md §7).
-    const { fitMasterCurve } = await import('../core/analysis/masterCurve.ts');
     const strainOf = (rows: Record<string, string>[]) => ({ cLi: rows.map((r) => Number(r.c_Li)), strain: rows.map((r) => Number(r[strainColumn ?? 'strain_001'])) });
     let masterCurve: unknown = null;
     try {

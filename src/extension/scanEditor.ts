@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { FromEditor, ToEditor } from '../protocol/scanEditor.ts';
 import type { WorkerClient } from '../worker/workerClient.ts';
-import { notebookForFile } from './notebookTemplates.ts';
 
 export const VIEW_TYPE_DEFAULT = 'operandoXrd.scanViewer';
 export const VIEW_TYPE_OPTION = 'operandoXrd.scanViewerOptional';
@@ -163,5 +162,3 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Used by the "New notebook from this file" command. */
-export { notebookForFile };

@@ -7,7 +7,7 @@ import { convertAxis } from '../core/data/axis.ts';
 import { findPeaks } from '../core/diffraction/peaks.ts';
 import { minMaxDecimate } from '../core/plot/decimate.ts';
 import { dataCsv } from './dataCsv.ts';
-import { fitPattern, summarize, type ModelSpec } from './refine.ts';
+import { fitPattern, type ModelSpec } from './refine.ts';
 import { readScan } from './api.ts';
 import { SequentialJob, type WireSeed } from './sequentialJob.ts';
 import { lithiumTimeline } from '../core/operando/lithium.ts';
@@ -168,10 +168,6 @@ export async function callMethod(method: string, args: readonly unknown[], files
       return dataCsv(readData(args[0] as Uint8Array, args[1] as string), args[2] as number);
     case 'lithium':
       return editorLithium(args[0] as Uint8Array, args[1] as string, args[2] as number, args[3] as string, args[4] as string);
-    case 'fit': {
-      const [file, model] = args as [string, ModelSpec];
-      return summarize(fitPattern(readScan(files, file), model));
-    }
     case 'seqBegin': {
       const [jobId, model] = args as [string, ModelSpec];
       const cache = new Map<string, Scan>();

@@ -11,7 +11,6 @@ import { fnv1a64 } from '../core/operando/hash.ts';
 import { buildResultsTable, type ResultsTable } from '../core/operando/resultsTable.ts';
 import type { AlignedPattern } from '../core/operando/align.ts';
 import { exposureMidUnixS, type Exposure } from '../core/operando/seriesTimes.ts';
-import { formatIsoUtc } from '../core/operando/time.ts';
 import type { Phase } from '../core/diffraction/phases.ts';
 import { phaseFromSpec, type FitSummary, type ModelSpec } from './refine.ts';
 import type { FileAccess } from './nodeFiles.ts';
@@ -150,4 +149,3 @@ export function resultsTable(
   );
 }
 
-export { formatIsoUtc };
