@@ -6,6 +6,7 @@ import type { EchemView, FitView, FromEditor, ScanView, ToEditor } from '../src/
 import { embedChart, type EmbeddedChart } from './embed.ts';
 import { button, dataTable, divider, dropdown, formatNumber, progressRing, registerComponents, textField } from './components.ts';
 import { convertAxis, echemSpec, heatmapSpec, patternSpec, type AxisChoice, type IntensityScale } from './specs.ts';
+import { AXIS_TITLE } from '../src/core/plot/spec.ts';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromEditor): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -84,8 +85,8 @@ async function renderDiffraction(msg: Extract<ToEditor, { type: 'diffraction' }>
       }, 'scan-select'),
     );
   const axes: { value: AxisChoice; label: string }[] = lambda
-    ? [{ value: 'twoTheta', label: '2θ (°)' }, { value: 'q', label: 'q (Å⁻¹)' }, { value: 'd', label: 'd (Å)' }]
-    : [{ value: scan.axis as AxisChoice, label: scan.axis === 'twoTheta' ? '2θ (°)' : scan.axis === 'q' ? 'q (Å⁻¹)' : 'd (Å)' }];
+    ? (['twoTheta', 'q', 'd'] as const).map((a) => ({ value: a, label: AXIS_TITLE[a] }))
+    : [{ value: scan.axis as AxisChoice, label: axisTitle(scan.axis) }];
   controls.append(
     dropdown('Axis', axes, state.axis, (v) => ((state.axis = v as AxisChoice), save(), void render()), 'axis-select'),
     dropdown('Intensity', [{ value: 'linear', label: 'linear' }, { value: 'sqrt', label: '√I' }, { value: 'log', label: 'log' }], state.scale, (v) => ((state.scale = v as IntensityScale), save(), void render()), 'scale-select'),
@@ -159,7 +160,7 @@ async function renderDiffraction(msg: Extract<ToEditor, { type: 'diffraction' }>
 }
 
 function axisTitle(axis: string): string {
-  return axis === 'twoTheta' ? '2θ (°)' : axis === 'q' ? 'q (Å⁻¹)' : 'd (Å)';
+  return AXIS_TITLE[axis as AxisChoice] ?? axis;
 }
 
 function metadataRows(msg: Extract<ToEditor, { type: 'diffraction' }>, scan: ScanView): [string, string][] {

@@ -7,12 +7,12 @@ import { convertAxis as convertAxisArray } from '../src/core/data/axis.ts';
 import type { AxisUnit } from '../src/core/data/scan.ts';
 import { minMaxDecimate } from '../src/core/plot/decimate.ts';
 import { echemTimeSpec } from '../src/core/plot/echemTimeSpec.ts';
+import { operandoHeatmapSpec } from '../src/core/plot/operandoSpec.ts';
+import { AXIS_TITLE, VEGA_LITE_SCHEMA } from '../src/core/plot/spec.ts';
 
 export type AxisChoice = 'twoTheta' | 'q' | 'd';
 export type IntensityScale = 'linear' | 'sqrt' | 'log';
 
-const AXIS_TITLE: Record<AxisChoice, string> = { twoTheta: '2θ (°)', q: 'q (Å⁻¹)', d: 'd (Å)' };
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
 /** The units the webview works in; the host converts q in nm⁻¹ to Å⁻¹ before sending. */
 const VIEW_UNIT: Record<AxisChoice, AxisUnit> = { twoTheta: 'deg', q: 'invAngstrom', d: 'angstrom' };
@@ -67,7 +67,7 @@ export function patternSpec(
     );
   }
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     width: 'container',
     height: 320,
     autosize: { type: 'fit-x', contains: 'padding' },
@@ -76,23 +76,18 @@ export function patternSpec(
   };
 }
 
+/** All scans of a multi-scan file, rows by scan index: the shared operando heatmap, fitted to the panel. */
 export function heatmapSpec(scans: readonly ScanView[]): Record<string, unknown> {
-  const values: { x: number; scan: number; y: number }[] = [];
-  for (const [s, scan] of scans.entries()) {
-    const keep = decimate([scan.y], 600);
-    for (const i of keep) values.push({ x: scan.x[i], scan: s + 1, y: scan.y[i] });
-  }
   return {
-    $schema: SCHEMA,
+    ...operandoHeatmapSpec({
+      x: Float64Array.from(scans[0].x),
+      xs: scans.map((s) => Float64Array.from(s.x)),
+      patterns: scans.map((s) => Float64Array.from(s.y)),
+      axis: scans[0].axis,
+      row: 'index',
+      files: scans.map((s) => s.label),
+    }),
     width: 'container',
-    height: Math.min(400, 20 + 12 * scans.length),
-    data: { values },
-    mark: { type: 'rect' },
-    encoding: {
-      x: { field: 'x', type: 'quantitative', bin: { maxbins: 300 }, title: AXIS_TITLE[(scans[0]?.axis ?? 'twoTheta') as AxisChoice] },
-      y: { field: 'scan', type: 'ordinal', title: 'Scan' },
-      color: { field: 'y', type: 'quantitative', aggregate: 'mean', title: 'Intensity', scale: { type: 'sqrt', scheme: 'viridis' } },
-    },
   };
 }
 
