@@ -59,8 +59,10 @@ type XrdInstrument = Readonly<Record<string, number>>;
 interface XrdFitOptions extends XrdWavelengthOptions {
   /** Phases: 'layered', 'layered:2.87,14.2', 'monoclinic', 'al', 'cu', 'graphite', 'lic6', 'lic12', 'li', 'steel', 'spinel'. */
   readonly phases?: readonly string[];
-  /** 'pawley' (default) or 'lebail'. */
-  readonly method?: 'pawley' | 'lebail';
+  /** 'pawley' (default), 'lebail' or 'rietveld' (layered R-3m, Al, Cu; returns XrdRietveldResult). */
+  readonly method?: 'pawley' | 'lebail' | 'rietveld';
+  /** Rietveld: composition of the layered phases ('NMC811' default, 'NMC622', 'NMC111', 'LNO', 'LCO'). */
+  readonly composition?: string;
   /** 'uniaxial001' (default): ε_hkl² = ε_iso² + ε_001² cos⁴φ; or 'none', 'iso', 'stephens'. */
   readonly strain?: 'none' | 'iso' | 'uniaxial001' | 'stephens';
   /** 2θ range in degrees. */
@@ -69,6 +71,50 @@ interface XrdFitOptions extends XrdWavelengthOptions {
   readonly exclusions?: readonly { from: number; to: number; unit: 'deg' | 'angstrom' | 'invAngstrom' }[];
   /** A calibrated instrument: its profile is held fixed. */
   readonly instrument?: XrdInstrument;
+}
+
+/** One phase of a Rietveld fit: zO with M at 3a (zOM3b = ½ − zO), antisite fraction, d_TM–O, Hill–Howard weight fraction. */
+interface XrdRietveldPhase {
+  readonly name: string;
+  readonly a: number;
+  readonly aSigma: number;
+  readonly c: number;
+  readonly cSigma: number;
+  readonly weightFraction: number;
+  readonly weightFractionSigma: number;
+  readonly zO?: number;
+  readonly zOSigma?: number;
+  readonly zOM3b?: number;
+  readonly antisite?: number;
+  readonly antisiteSigma?: number;
+  readonly dTMO?: number;
+  readonly dTMOSigma?: number;
+  readonly biso: Readonly<Record<string, { value: number; sigma: number }>>;
+}
+
+interface XrdRietveldResult {
+  readonly phases: readonly XrdRietveldPhase[];
+  readonly Rwp: number;
+  readonly gof: number;
+  readonly chi2red: number;
+  readonly stopReason: string;
+  readonly parameterNames: readonly string[];
+  readonly covariance: Float64Array;
+}
+
+/** A calibration on a standard: λ (Å) with σ, σ(λ)/λ, the calibrated instrument, zero and displacement with σ. */
+interface XrdCalibration {
+  readonly standard: string;
+  readonly wavelengthAngstrom: number;
+  readonly wavelengthSigmaAngstrom: number;
+  readonly wavelengthRelativeSigma: number;
+  readonly instrument: XrdInstrument;
+  readonly zeroDeg: number;
+  readonly zeroSigma: number;
+  readonly displacementMm: number;
+  readonly displacementSigma: number;
+  readonly gof: number;
+  readonly stopReason: string;
 }
 
 interface XrdStrain {
@@ -215,13 +261,16 @@ interface XrdApi {
   /** A folder (natural order) or a list of files. */
   readSeries(files: string | readonly string[], options?: XrdWavelengthOptions): XrdSeries;
   readCsv(file: string): Record<string, string>[];
-  /** A GSAS-II .instprm file's instrumental profile. */
+  /** A GSAS-II .instprm or FullProf .irf file's instrumental profile. */
   readInstrument(file: string): XrdInstrument;
+  /** Calibrate λ ('wavelength') or zero/displacement and the profile on a standard ('lab6', 'ceo2', 'si') with its certified cell. */
+  calibrate(scan: XrdScan, standard: string, options?: XrdWavelengthOptions & { refine?: readonly ('wavelength' | 'zero' | 'displacement')[]; rangeDeg?: readonly [number, number] }): XrdCalibration;
   findPeaks(scan: XrdScan, options?: { rangeDeg?: readonly [number, number]; minSignificance?: number; minSeparationDeg?: number }): { twoThetaDeg: number; dAngstrom: number; qInvAngstrom: number; counts: number }[];
   fitPeaks(scan: XrdScan, options?: { positionsDeg?: readonly number[]; rangeDeg?: readonly [number, number]; shape?: 'pseudoVoigt' | 'pearsonVII' | 'splitPseudoVoigt' }): unknown;
   estimateLattice(scan: XrdScan, phase?: string, reflections?: readonly string[]): { cell: { a: number; b: number; c: number }; aSigma: number; cSigma: number };
   /** Whole-pattern Pawley or Le Bail fit of one scan. */
-  fit(scan: XrdScan, options?: XrdFitOptions): XrdFitResult;
+  fit(scan: XrdScan, options?: XrdFitOptions & { method?: 'pawley' | 'lebail' }): XrdFitResult;
+  fit(scan: XrdScan, options: XrdFitOptions & { method: 'rietveld' }): XrdRietveldResult;
   lithium(files: string | readonly string[], options: XrdLithiumOptions): XrdLithium;
   align(series: XrdSeries, lithium: XrdLithium, times?: XrdTimes): { patterns: { file: string; timeS: number; cLi: number; cLiSpan: number; voltageV: number; currentMilliamp: number; flags: readonly string[] }[]; warnings: string[] };
   /** Sequential refinement of a series in parallel workers, with progress in the cell. */

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { flag, numberFlag, UsageError, type ParsedArgs } from './args.ts';
 import { readScan, userWavelengths } from '../worker/api.ts';
 import { nodeFileAccess } from '../worker/nodeFiles.ts';
-import { fitPattern, summarize, type ModelSpec } from '../worker/refine.ts';
+import { fitPattern, fitRietveldPattern, summarize, summarizeRietveld, type ModelSpec } from '../worker/refine.ts';
+import { parseIrf, formatIrf, isIrfFile } from '../core/diffraction/irf.ts';
+import { calibrateInstrument, formatCalibrationInstprm, wavelengthRelativeSigmaOf, STANDARDS, type CalibrationTarget } from '../core/diffraction/calibration.ts';
 import { runSequentialRefinement, resultsTable, timedPatterns } from '../worker/sequentialRun.ts';
 import { fitPeaks } from '../core/diffraction/peaks.ts';
 import { parseInstprm } from '../core/diffraction/instprm.ts';
@@ -50,15 +52,17 @@ export function modelOptions(args: ParsedArgs): ModelSpec & { instrumentText?: s
   const strain = flag(args, 'strain') ?? 'uniaxial001';
   if (!(strain in StrainModel)) throw new UsageError(`--strain must be one of ${Object.keys(StrainModel).join(', ')}`);
   const method = flag(args, 'method') ?? 'pawley';
-  if (method === 'rietveld') throw new UsageError('--method rietveld is not available yet: use lebail or pawley (cells, strain) or peaks');
-  if (!['lebail', 'pawley', 'peaks'].includes(method)) throw new UsageError('--method must be lebail, pawley, peaks or rietveld');
+  if (!['lebail', 'pawley', 'peaks', 'rietveld'].includes(method)) throw new UsageError('--method must be lebail, pawley, peaks or rietveld');
   let wavelengths = wavelengthOption(args);
   let instrument: ModelSpec['instrument'];
+  let wavelengthRelativeSigma: number | undefined;
   const instrumentFile = flag(args, 'instrument');
   if (instrumentFile) {
-    if (!/\.instprm$/i.test(instrumentFile)) throw new UsageError('--instrument reads GSAS-II .instprm files (FullProf .irf is not supported yet)');
-    const parsed = parseInstprm(fs.readFileSync(instrumentFile, 'utf8'));
+    if (!/\.(instprm|irf)$/i.test(instrumentFile)) throw new UsageError('--instrument reads GSAS-II .instprm or FullProf .irf files');
+    const text = fs.readFileSync(instrumentFile, 'utf8');
+    const parsed = isIrfFile(instrumentFile) ? parseIrf(text) : parseInstprm(text);
     instrument = parsed.instrument;
+    wavelengthRelativeSigma = wavelengthRelativeSigmaOf(text) || undefined;
     // An explicit wavelength option wins over the instrument file's lines.
     wavelengths ??= parsed.wavelengths.length ? [...parsed.wavelengths] : undefined;
   }
@@ -71,6 +75,7 @@ export function modelOptions(args: ParsedArgs): ModelSpec & { instrumentText?: s
     exclusions: (args.flags.get('exclude') ?? []).map(exclusionOf),
     wavelengths,
     instrument,
+    ...(wavelengthRelativeSigma ? { wavelengthRelativeSigma } : {}),
   };
 }
 
@@ -86,6 +91,21 @@ async function fit(args: ParsedArgs): Promise<number> {
     const r = fitPeaks(withLines, { rangeDeg: model.rangeDeg });
     const out = { peaks: r.peaks, chi2red: r.chi2red, points: r.points, iterations: r.iterations, stopReason: r.stopReason };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    return 0;
+  }
+  if (flag(args, 'method') === 'rietveld') {
+    const r = summarizeRietveld(fitRietveldPattern(scan, model, flag(args, 'composition') ?? 'NMC811'));
+    if (flag(args, 'json') === 'true') {
+      process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      return 0;
+    }
+    const out = [`${file}: Rietveld ${r.stopReason}, ${r.iterations} iterations, Rwp ${(100 * r.Rwp).toFixed(2)} %, GoF ${r.gof.toFixed(3)}`];
+    for (const p of r.phases)
+      out.push(
+        `  ${p.name} (${p.spaceGroup}): a ${p.a.toFixed(5)} ± ${p.aSigma.toFixed(5)} Å, c ${p.c.toFixed(5)} ± ${p.cSigma.toFixed(5)} Å, W ${(100 * p.weightFraction).toFixed(2)} %` +
+          (p.zO !== undefined ? `, z(O) ${p.zO.toFixed(5)} ± ${p.zOSigma!.toFixed(5)} (M at 3a), antisite ${p.antisite!.toFixed(4)} ± ${p.antisiteSigma!.toFixed(4)}, d_TM–O ${p.dTMO!.toFixed(4)} ± ${p.dTMOSigma!.toFixed(4)} Å` : ''),
+      );
+    process.stdout.write(out.join('\n') + '\n');
     return 0;
   }
   const summary = summarize(fitPattern(scan, model));
@@ -202,11 +222,40 @@ async function sequential(args: ParsedArgs): Promise<number> {
   return run.cancelled ? 130 : 0;
 }
 
+/** `calibrate FILE --standard lab6|ceo2|si [--refine wavelength,zero,displacement] --out FILE.instprm|FILE.irf [--json]`. */
+async function calibrate(args: ParsedArgs): Promise<number> {
+  const file = args.positional[0];
+  if (!file) throw new UsageError('calibrate needs a FILE');
+  const standard = flag(args, 'standard');
+  if (!standard || !(standard.toLowerCase() in STANDARDS)) throw new UsageError(`--standard must be one of ${Object.keys(STANDARDS).join(', ')}`);
+  const refineText = args.flags.get('refine');
+  const refine = refineText?.flatMap((t) => t.split(',')).filter(Boolean) as CalibrationTarget[] | undefined;
+  if (refine?.some((t) => !['wavelength', 'zero', 'displacement'].includes(t))) throw new UsageError('--refine takes wavelength, zero and/or displacement');
+  const out = flag(args, 'out');
+  if (!out) throw new UsageError('calibrate needs --out FILE.instprm (or FILE.irf)');
+  const scan = readScan(nodeFileAccess, file, {});
+  const wavelengths = wavelengthOption(args);
+  if (!wavelengths?.length && !scan.wavelengths.length)
+    throw new UsageError(`${file} states no wavelength: give --wavelength Å, --energy-kev E or --anode Cu|Mo|Co|Ag`);
+  const range = flag(args, 'range');
+  const cal = calibrateInstrument(scan, standard, { wavelengths, refine, rangeDeg: range ? rangeOf(range, '--range') : undefined });
+  fs.writeFileSync(out, isIrfFile(out) ? formatIrf(cal.instrument, cal.wavelengths, `calibration on ${cal.standard}, sigma(lambda)/lambda ${cal.wavelengthRelativeSigma}`) : formatCalibrationInstprm(cal));
+  const { fit: _fit, ...summary } = cal;
+  if (flag(args, 'json') === 'true') process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  else
+    process.stdout.write(
+      `${file}: ${cal.standard} (a held at ${cal.cell.a} Å), ${cal.stopReason}, GoF ${cal.gof.toFixed(3)}; λ ${cal.wavelengthAngstrom.toFixed(6)} ± ${cal.wavelengthSigmaAngstrom.toExponential(2)} Å, zero ${cal.zeroDeg.toFixed(4)} ± ${cal.zeroSigma.toFixed(4)}°, displacement ${cal.displacementMm.toFixed(4)} ± ${cal.displacementSigma.toFixed(4)} mm → ${out}\n`,
+    );
+  return 0;
+}
+
 export const refineCommands = {
   usage: `  fit FILE --phase layered[:a,c] [--phase al|cu|graphite|li|steel|spinel …] [--wavelength Å | --energy-kev E | --anode Cu|Mo|Co|Ag]
-        [--instrument FILE.instprm] [--range from:to] [--exclude from:to[deg|A|invA] …] [--strain none|iso|uniaxial001|stephens]
-        [--method pawley|lebail|peaks] [--json]   (pawley by default)
+        [--instrument FILE.instprm|FILE.irf] [--range from:to] [--exclude from:to[deg|A|invA] …] [--strain none|iso|uniaxial001|stephens]
+        [--method pawley|lebail|peaks|rietveld] [--composition NMC811|NMC622|NMC111|LNO|LCO] [--json]   (pawley by default)
+  calibrate FILE --standard lab6|lab6_660b|ceo2|si [--refine wavelength,zero,displacement] [--wavelength Å | --anode …]
+        [--range from:to] --out FILE.instprm|FILE.irf [--json]
   sequential FILES|DIR --phase … [fit options] [--clis CSV] [--echem FILE… mass/composition options --c0 C]
         [--times LOG.csv | --start ISO --period-s P] [--timezone Z] [--workers N] --out results.csv`,
-  handlers: { fit, sequential } as Record<string, (args: ParsedArgs) => Promise<number>>,
+  handlers: { fit, sequential, calibrate } as Record<string, (args: ParsedArgs) => Promise<number>>,
 };

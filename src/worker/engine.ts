@@ -11,7 +11,10 @@ import type { EchemRecord } from '../core/data/echem.ts';
 import { dominantWavelengthAngstrom } from '../core/data/scan.ts';
 import { makeChart, type Chart } from './display.ts';
 import { readAny, readScan, type WavelengthOptions, userWavelengths } from './api.ts';
-import { fitPattern, type ModelSpec } from './refine.ts';
+import { fitPattern, fitRietveldPattern, type ModelSpec } from './refine.ts';
+import { calibrateInstrument, type CalibrationOptions, type CalibrationResult } from '../core/diffraction/calibration.ts';
+import { parseIrf, isIrfFile } from '../core/diffraction/irf.ts';
+import type { RietveldResult } from '../core/diffraction/rietveld.ts';
 import { runSequentialRefinement, resultsTable, timedPatterns } from './sequentialRun.ts';
 import { findPeaks as corePeaks, fitPeaks as coreFitPeaks, estimateLattice as coreEstimate, type PeakFitOptions } from '../core/diffraction/peaks.ts';
 import type { LeBailResult } from '../core/diffraction/leBail.ts';
@@ -44,7 +47,9 @@ export interface Series {
 /** Options of `xrd.fit`: phase specs (`layered`, `layered:2.87,14.2`, `al` …) and the model. */
 export interface FitOptions extends WavelengthOptions {
   readonly phases?: readonly string[];
-  readonly method?: 'lebail' | 'pawley';
+  readonly method?: 'lebail' | 'pawley' | 'rietveld';
+  /** Rietveld: the layered phases' composition (NMC811, NMC622, NMC111, LNO, LCO). */
+  readonly composition?: string;
   readonly strain?: ModelSpec['strain'];
   readonly rangeDeg?: readonly [number, number];
   readonly exclusions?: ModelSpec['exclusions'];
@@ -81,7 +86,7 @@ export interface SequentialResults {
 function modelOf(options: FitOptions): ModelSpec {
   return {
     phases: options.phases ?? ['layered'],
-    method: options.method,
+    method: options.method === 'rietveld' ? 'pawley' : options.method,
     strain: options.strain ?? 'uniaxial001',
     rangeDeg: options.rangeDeg,
     exclusions: options.exclusions,
@@ -226,11 +231,18 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
     fitPeaks: (scan: Scan, options: PeakFitOptions = {}) => coreFitPeaks(scan, options),
     estimateLattice: (scan: Scan, phase = 'layered', reflections: readonly string[] = ['003', '104', '110']) => coreEstimate(scan, phasePreset(phase), { reflections }),
     /** Le Bail (or Pawley) fit of one scan. */
-    fit: (scan: Scan, options: FitOptions = {}): LeBailResult => fitPattern(scan, modelOf(options)),
+    fit: (scan: Scan, options: FitOptions = {}): LeBailResult | RietveldResult =>
+      options.method === 'rietveld' ? fitRietveldPattern(scan, modelOf(options), options.composition) : fitPattern(scan, modelOf(options)),
+    /** Calibrate λ or zero/displacement and the instrumental profile on a standard (lab6, ceo2, si) with its certified cell. */
+    calibrate: (scan: Scan, standard: string, options: CalibrationOptions & WavelengthOptions = {}): CalibrationResult =>
+      calibrateInstrument(scan, standard, { ...options, wavelengths: options.wavelengths ?? userWavelengths(options) }),
     readSeries,
     readEchem,
     /** A GSAS-II .instprm instrument file: the calibrated profile (held fixed in fits) and its wavelengths. */
-    readInstrument: (file: string) => parseInstprm(new TextDecoder().decode(files.readBytes(resolve(file)))).instrument,
+    readInstrument: (file: string) => {
+      const text = new TextDecoder().decode(files.readBytes(resolve(file)));
+      return (isIrfFile(file) ? parseIrf(text) : parseInstprm(text)).instrument;
+    },
     readCsv,
     /** Each pattern's time, c_Li, voltage and current from a lithium timeline, at the middle of its exposure. */
     align: (series: Series, li: LithiumResult, times: SequentialOptions['times'] = {}) => {

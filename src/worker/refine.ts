@@ -9,6 +9,7 @@ import { phasePreset, type Phase } from '../core/diffraction/phases.ts';
 import { estimateLattice } from '../core/diffraction/peaks.ts';
 import type { StrainModel } from '../core/diffraction/strain.ts';
 import type { InstrumentProfile } from '../core/diffraction/patternModel.ts';
+import { fitRietveld, layeredPhase, type RietveldPhase, type RietveldResult } from '../core/diffraction/rietveld.ts';
 
 /** Everything that defines a refinement model, JSON-safe (it is part of the cache key). */
 export interface ModelSpec {
@@ -21,6 +22,8 @@ export interface ModelSpec {
   readonly exclusions?: LeBailOptions['exclusions'];
   readonly wavelengths?: readonly WavelengthLine[];
   readonly instrument?: Partial<InstrumentProfile>;
+  /** σ(λ)/λ of a calibrated instrument file: added to the cell σ in quadrature (a ∝ λ at fixed 2θ). */
+  readonly wavelengthRelativeSigma?: number;
 }
 
 /** A phase from `name[:a[,c]]` (or `name:a,b,c` for orthorhombic cells). */
@@ -44,6 +47,7 @@ export function leBailOptions(model: ModelSpec, extra: Partial<LeBailOptions> = 
     exclusions: model.exclusions,
     wavelengths: model.wavelengths,
     instrument: model.instrument,
+    ...(model.wavelengthRelativeSigma ? { wavelengthRelativeSigma: model.wavelengthRelativeSigma } : {}),
     ...extra,
   };
 }
@@ -112,4 +116,25 @@ export function summarize(result: LeBailResult): FitSummary {
     stopReason: result.stopReason,
     converged: result.stopReason.startsWith('converged'),
   };
+}
+
+/**
+ * Rietveld fit of one scan: layered phases get the layered structure of `composition` (NMC811 by default), Al and Cu
+ * an fcc structure; other phases are refused (no structure to compute).
+ */
+export function fitRietveldPattern(scan: Scan, model: ModelSpec, composition = 'NMC811', phases?: readonly Phase[]): RietveldResult {
+  const use = phases ?? model.phases.map(phaseFromSpec);
+  const specs: RietveldPhase[] = use.map((p) => {
+    if (p.spaceGroup === 'R-3m') return layeredPhase(p, composition);
+    const metal = p.name.toLowerCase() === 'al' ? 'Al' : p.name.toLowerCase() === 'cu' ? 'Cu' : undefined;
+    if (metal) return { phase: p, structure: { kind: 'fcc', element: metal } };
+    throw new RangeError(`--method rietveld has no structure for phase '${p.name}' (layered R-3m, al and cu are supported)`);
+  });
+  return fitRietveld(scan, specs, leBailOptions(model));
+}
+
+/** The JSON-safe summary of a Rietveld fit (no typed arrays, no covariance matrix). */
+export function summarizeRietveld(result: RietveldResult) {
+  const { pawley, twoThetaDeg, calculated, background, covariance, parameters, ...rest } = result;
+  return { ...rest, method: 'rietveld' as const, converged: result.stopReason.startsWith('converged') };
 }

@@ -1,7 +1,8 @@
 /**
  * Diffraction engine: cells and space groups → reflection lists → TCH pseudo-Voigt peaks (FCJ asymmetry, emission
  * doublets, geometric shifts, hkl-dependent strain) on a Chebyshev background → Le Bail / Pawley whole-pattern fits,
- * single-peak fits and lattice estimates. Rietveld (structure factors) is not implemented.
+ * single-peak fits and lattice estimates; Rietveld of layered oxides (and Al/Cu) on the same profiles; instrument
+ * calibration on certified standards; GSAS-II .instprm and FullProf .irf files.
  */
 export { type Cell, cellVolume, dFromTwoThetaDeg, dSpacingAngstrom, metricTensor, reciprocalMetricTensor, twoThetaDegFromD } from './cell.ts';
 export { CrystalSystem, LaueClass, SPACE_GROUP_SYMBOLS, type SpaceGroup, equivalents, laueOperations, spaceGroup } from './spaceGroups.ts';
@@ -54,3 +55,7 @@ export {
   latticeFromPositions,
 } from './peaks.ts';
 export { type InstrumentFile, formatInstprm, parseInstprm } from './instprm.ts';
+export { type CalibrationOptions, type CalibrationResult, CALIBRATION_DEFAULTS, STANDARDS, calibrateInstrument, cellSigmaWithWavelength, formatCalibrationInstprm, standardPhase, wavelengthRelativeSigmaOf } from './calibration.ts';
+export { formatIrf, isIrfFile, parseIrf } from './irf.ts';
+export { ATOMIC_MASS, DISPERSION_TABLES, FORM_FACTOR_COEFFICIENTS, dispersion, formFactor } from './formFactors.ts';
+export { LAYERED_COMPOSITIONS, RIETVELD_DEFAULTS, type RietveldOptions, type RietveldPhase, type RietveldResult, fitRietveld, layeredPhase, structureFactorSquared } from './rietveld.ts';

@@ -18,6 +18,7 @@
  */
 import type { Scan, WavelengthLine } from '../data/scan.ts';
 import { levenbergMarquardt, type LmResult } from '../fit/levenbergMarquardt.ts';
+import { type NormalWorkspace, createNormalWorkspace, prepareNormalWorkspace } from '../fit/normalEquations.ts';
 import { agreementFactors, berarLelannFactor } from '../fit/statistics.ts';
 import { choleskyDecompose, choleskySolve } from '../linalg/cholesky.ts';
 import { cellVolume } from './cell.ts';
@@ -226,27 +227,30 @@ function selectPoints(scan: Scan, lines: readonly EmissionLine[], options: LeBai
   const [from, to] = options.rangeDeg ?? [-Infinity, Infinity];
   const lambda = lines.reduce((p, q) => (q.ratio > p.ratio ? q : p)).wavelengthAngstrom;
   const ex = (options.exclusions ?? []).map((e) => exclusionToDeg(e, lambda));
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const ws: number[] = [];
-  const range: number[] = [];
+  const xAll = new Float64Array(scan.x.length);
+  const yAll = new Float64Array(scan.x.length);
+  const wAll = new Float64Array(scan.x.length);
+  const rangeAll = new Float64Array(scan.x.length);
+  let n = 0;
+  let nRange = 0;
   for (let i = 0; i < scan.x.length; i++) {
     const t = scan.x[i];
     if (!(t >= from && t <= to)) continue;
-    range.push(t);
-    if (ex.some(([a, b]) => t >= a && t <= b)) continue;
+    rangeAll[nRange++] = t;
+    if (ex.length && ex.some(([a, b]) => t >= a && t <= b)) continue;
     const s = pointSigma(scan, i);
     if (!(s > 0) || !Number.isFinite(scan.y[i])) continue;
-    xs.push(t);
-    ys.push(scan.y[i]);
-    ws.push(1 / (s * s));
+    xAll[n] = t;
+    yAll[n] = scan.y[i];
+    wAll[n] = 1 / (s * s);
+    n++;
   }
-  const x = Float64Array.from(xs);
-  const n = x.length;
   if (n < 10) throw new RangeError('fitLeBail: fewer than 10 points to fit');
+  const x = n === xAll.length ? xAll : xAll.slice(0, n);
   const dx = new Float64Array(n);
   for (let i = 0; i < n; i++) dx[i] = 0.5 * (x[Math.min(i + 1, n - 1)] - x[Math.max(i - 1, 0)]) * (i === 0 || i === n - 1 ? 2 : 1);
-  return { x, y: Float64Array.from(ys), w: Float64Array.from(ws), dx, rangeX: Float64Array.from(range) };
+  const keep = (a: Float64Array, m: number): Float64Array => (m === a.length ? a : a.slice(0, m));
+  return { x, y: keep(yAll, n), w: keep(wAll, n), dx, rangeX: keep(rangeAll, nRange) };
 }
 
 /** Background by iteratively clipped least squares of the Chebyshev basis (points above b + 1.5σ dropped). */
@@ -446,7 +450,9 @@ function phaseStrains(phases: readonly Phase[], options: LeBailOptions): PhaseSt
 function applySeed(model: PatternModel, seed: LeBailResult): boolean {
   model.params.forEach((p, i) => {
     const v = seed.parameters[p.name];
-    if (v && Number.isFinite(v.value)) model.full[i] = Math.min(p.upper, Math.max(p.lower, v.value));
+    // Only refined parameters are clamped into their bounds: a held FCJ ratio of 0 must stay 0 (its lower bound
+    // 1e-5 exists for the least squares and would switch the asymmetry on for every peak of a seeded fit).
+    if (v && Number.isFinite(v.value)) model.full[i] = p.refine ? Math.min(p.upper, Math.max(p.lower, v.value)) : v.value;
   });
   for (const mp of model.phases) {
     let any = 0;
@@ -459,6 +465,27 @@ function applySeed(model: PatternModel, seed: LeBailResult): boolean {
     for (let r = 0; r < mp.reflections.length; r++) if (!(mp.intensity[r] > 0)) mp.intensity[r] = 1e-3 * mean;
   }
   return true;
+}
+
+/**
+ * Least-squares buffers kept between fits, by size: a series refines patterns of the same size one after another, and
+ * fresh multi-megabyte buffers for every fit cost page faults, not arithmetic. Fits are synchronous and never nested,
+ * so one workspace per size is never in use twice.
+ */
+const spareWorkspaces = new Map<string, NormalWorkspace>();
+const SPARE_WORKSPACES_MAX = 4;
+
+function reusableWorkspace(parameters: number, points: number, weights: Float64Array, constantRows: Uint8Array): NormalWorkspace {
+  const key = `${parameters}x${points}`;
+  const spare = spareWorkspaces.get(key);
+  if (spare) {
+    prepareNormalWorkspace(spare, weights, constantRows);
+    return spare;
+  }
+  const ws = createNormalWorkspace(parameters, points, weights, constantRows);
+  if (spareWorkspaces.size >= SPARE_WORKSPACES_MAX) spareWorkspaces.delete(spareWorkspaces.keys().next().value!);
+  spareWorkspaces.set(key, ws);
+  return ws;
 }
 
 interface CycleOutcome {
@@ -480,24 +507,34 @@ function runCycles(
   let lm: LmResult | undefined;
   let iterations = 0;
   let cycles = 0;
+  const constantJacobianRows = new Uint8Array(model.free.length);
+  model.free.forEach((fi, t) => {
+    // ∂f/∂c_m = T_m(x): the background rows never change, so their mutual products are formed once per stage.
+    if (fi >= model.backgroundIndex && fi < model.backgroundIndex + model.backgroundTerms) constantJacobianRows[t] = 1;
+  });
+  const normalWorkspace = reusableWorkspace(model.free.length, pts.y.length, pts.w, constantJacobianRows);
+  let settled = false;
+  const solve = (maxIterations: number, covarianceAtSolution: boolean): LmResult => {
+    return levenbergMarquardt(
+      {
+        y: pts.y,
+        weights: pts.w,
+        start: packFree(model),
+        lower: Float64Array.from(model.free, (fi) => model.params[fi].lower),
+        upper: Float64Array.from(model.free, (fi) => model.params[fi].upper),
+        model: (theta, out) => evaluateModel(model, theta, out),
+        jacobian: (theta, f, jac) => modelJacobian(model, theta, f, jac),
+        constantJacobianRows,
+      },
+      { maxIterations, chi2Tolerance: 1e-3 / pts.y.length, stepTolerance: 1e-8, isCancelled, covarianceAtSolution, normalWorkspace },
+    );
+  };
   for (let cycle = 0; cycle < maxCycles; cycle++) {
     if (isCancelled?.()) return { lm, iterations, cycles, cancelled: true };
     if (sweeps > 0) extractIntensities(model, pts.y, pts.dx, sweeps);
     const start = packFree(model);
-    const lower = Float64Array.from(model.free, (fi) => model.params[fi].lower);
-    const upper = Float64Array.from(model.free, (fi) => model.params[fi].upper);
-    lm = levenbergMarquardt(
-      {
-        y: pts.y,
-        weights: pts.w,
-        start,
-        lower,
-        upper,
-        model: (theta, out) => evaluateModel(model, theta, out),
-        jacobian: (theta, f, jac) => modelJacobian(model, theta, f, jac),
-      },
-      { maxIterations: maxIter, chi2Tolerance: 1e-7, stepTolerance: 1e-8, isCancelled },
-    );
+    // σ of an intermediate cycle only measure the shifts: the normal matrix of its last iteration is enough.
+    lm = solve(maxIter, false);
     unpackFree(model, lm.values);
     iterations += lm.iterations;
     cycles++;
@@ -509,7 +546,17 @@ function runCycles(
       const sg = lm.sigma[t];
       if (sg > 0 && Number.isFinite(sg)) maxShift = Math.max(maxShift, Math.abs(lm.values[t] - start[t]) / sg);
     }
-    if (cycle + 1 >= minCycles && maxShift < 0.1) break;
+    if (cycle + 1 >= minCycles && maxShift < 0.1) {
+      settled = true;
+      break;
+    }
+  }
+  if (lm) {
+    // σ and covariance from a Jacobian at the final point (no step is taken with zero iterations).
+    const exact = solve(0, true);
+    // Cycles that settled (every shift below 0.1 σ) converged by steps, whatever stopped their last, short LM run.
+    const stopReason = settled && !lm.converged ? 'converged-step' : lm.stopReason;
+    lm = { ...lm, stopReason, converged: lm.converged || settled, sigma: exact.sigma, covariance: exact.covariance, rank: exact.rank, chi2: exact.chi2, chi2red: exact.chi2red };
   }
   return { lm, iterations, cycles, cancelled: false };
 }
@@ -609,7 +656,7 @@ function warmFit(model: PatternModel, pts: FitPoints, pawley: boolean, staged: b
   const maxCycles = options.maxCycles ?? LE_BAIL_DEFAULTS.maxCycles;
   const maxIter = options.maxIterationsPerCycle ?? LE_BAIL_DEFAULTS.maxIterationsPerCycle;
   if (!staged) {
-    if (!pawley) return runCycles(model, pts, maxCycles, 2, 2, maxIter, options.isCancelled);
+    if (!pawley) return runCycles(model, pts, 3 * maxCycles, 2, 2, 1, options.isCancelled);
     extractIntensities(model, pts.y, pts.dx, 2);
     return pawleyStage(model, pts, maxIter, options);
   }

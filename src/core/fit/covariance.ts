@@ -82,7 +82,7 @@ export function covarianceFromJacobian(
 }
 
 /** Smallest pivot² of the unit-diagonal Cholesky factor accepted by the fast path (κ ≳ 1/pivot²). */
-const PIVOT_FLOOR = 1e-6;
+const PIVOT_FLOOR = 1e-10;
 
 /**
  * Fast path for well-conditioned fits: (JᵀWJ)⁻¹ · scale from the normal matrix itself, by Cholesky of its

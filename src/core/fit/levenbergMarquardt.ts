@@ -24,7 +24,7 @@
 import { choleskyDecompose, choleskySolve } from '../linalg/cholesky.ts';
 import { covarianceFromJacobian, covarianceFromNormalMatrix } from './covariance.ts';
 import { createFiniteDifferenceWorkspace, finiteDifferenceJacobian } from './finiteDifferenceJacobian.ts';
-import { normalEquations, weightedChi2 } from './normalEquations.ts';
+import { type NormalWorkspace, createNormalWorkspace, normalEquations, weightedChi2 } from './normalEquations.ts';
 import type { LeastSquaresProblem, LmOptions } from './problem.ts';
 import type { FitResult, StopReason } from './types.ts';
 
@@ -42,6 +42,12 @@ export interface LmSolverOptions extends LmOptions {
    * correction that follows curved valleys (e.g. NIST MGH10 from its first start). Off by default.
    */
   readonly geodesicAcceleration: boolean;
+  /**
+   * Buffers of the Jacobian and normal equations to reuse across calls on the same points, weights, parameter count
+   * and constant rows (e.g. successive Le Bail cycles: the cached products of constant rows then carry over; see
+   * `prepareNormalWorkspace` for another fit of the same size). Default: new ones.
+   */
+  readonly normalWorkspace?: NormalWorkspace;
 }
 
 /** Result of {@link levenbergMarquardt}: a {@link FitResult} plus diagnostics. */
@@ -64,7 +70,7 @@ export interface LmResult extends FitResult {
  *   and every free Jacobian column is negligible (Moré's gtol);
  * - `initialDamping` 1e-3: λ₀, the multiplier of diag(JᵀWJ) (Marquardt scaling makes λ dimensionless);
  * - `relativeStep` √ε ≈ 1.49e-8 for forward differences (central ones use its 2/3 power ≈ 6.1e-6);
- * - `scaleCovariance` true; `centralDifferences` false; `geodesicAcceleration` false.
+ * - `scaleCovariance` true; `covarianceAtSolution` true; `centralDifferences` false; `geodesicAcceleration` false.
  */
 export const LM_DEFAULTS: LmSolverOptions = {
   maxIterations: 1000,
@@ -74,6 +80,7 @@ export const LM_DEFAULTS: LmSolverOptions = {
   initialDamping: 1e-3,
   relativeStep: 1.4901161193847656e-8,
   scaleCovariance: true,
+  covarianceAtSolution: true,
   centralDifferences: false,
   geodesicAcceleration: false,
 };
@@ -121,7 +128,6 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
   let fTrial = new Float64Array(n);
   const residuals = new Float64Array(n);
   const residualsTrial = new Float64Array(n);
-  const jac = new Float64Array(P * n);
   const a = new Float64Array(P * P);
   const g = new Float64Array(P);
   const d = new Float64Array(P);
@@ -131,19 +137,29 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
   const deltaFree = new Float64Array(P);
   const delta = new Float64Array(P);
   const free = new Int32Array(P);
-  const rowFirst = new Int32Array(P);
-  const rowLast = new Int32Array(P);
-  const fdWork = createFiniteDifferenceWorkspace(P, n);
+  // Constant rows only when the model gives its own Jacobian: finite differences are never exactly constant.
+  const normalWork =
+    opts.normalWorkspace ?? createNormalWorkspace(P, n, weights, problem.jacobian ? problem.constantJacobianRows : undefined);
+  if (normalWork.parameters !== P || normalWork.points !== n) throw new RangeError('levenbergMarquardt: normalWorkspace has other dimensions');
+  const jac = normalWork.jacobian;
+  let spansKnown = false;
+  const fdWork = problem.jacobian ? undefined : createFiniteDifferenceWorkspace(P, n);
   const fvv = new Float64Array(opts.geodesicAcceleration ? n : 0);
   const acceleration = new Float64Array(P);
   let evaluations = 0;
 
   const jacobianAt = (t: Float64Array, ft: Float64Array): void => {
     if (problem.jacobian) {
-      jac.fill(0);
+      // The analytic Jacobian accumulates into zeros. After the first normal equations, every non-zero lies in its
+      // row's recorded span, so clearing the spans clears the buffer (a peak model's rows are mostly windows).
+      if (spansKnown) {
+        for (let p = 0; p < P; p++) jac.fill(0, p * n + normalWork.first[p], p * n + normalWork.last[p]);
+      } else {
+        jac.fill(0);
+      }
       problem.jacobian(t, ft, jac);
     } else {
-      finiteDifferenceJacobian(problem, t, ft, lower, upper, typical, opts.relativeStep, opts.centralDifferences, fdWork, jac);
+      finiteDifferenceJacobian(problem, t, ft, lower, upper, typical, opts.relativeStep, opts.centralDifferences, fdWork!, jac);
       evaluations += opts.centralDifferences ? 2 * P : P;
     }
   };
@@ -215,7 +231,8 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
     }
     iterations++;
     jacobianAt(theta, f);
-    normalEquations(jac, P, n, weights, residuals, a, g, rowFirst, rowLast);
+    normalEquations(jac, residuals, a, g, normalWork);
+    spansKnown = true;
 
     let maxDiag = 0;
     let finite = true;
@@ -338,11 +355,15 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
   let covariance: Float64Array;
   let sigma: Float64Array;
   let rank = 0;
-  if (stop !== 'non-finite' && Number.isFinite(chi2)) {
+  const scale = opts.scaleCovariance ? chi2red : 1;
+  const approximate = opts.covarianceAtSolution === false && iterations > 0;
+  const fromLast = approximate && stop !== 'non-finite' && Number.isFinite(chi2) ? covarianceFromNormalMatrix(a, P, scale) : undefined;
+  if (fromLast) {
+    ({ covariance, sigma, rank } = fromLast);
+  } else if (stop !== 'non-finite' && Number.isFinite(chi2)) {
     // The Jacobian in memory belongs to the point before the last accepted step: re-evaluate at the solution.
     jacobianAt(theta, f);
-    const scale = opts.scaleCovariance ? chi2red : 1;
-    normalEquations(jac, P, n, weights, residuals, a, g, rowFirst, rowLast);
+    normalEquations(jac, residuals, a, g, normalWork);
     const cov = covarianceFromNormalMatrix(a, P, scale) ?? covarianceFromJacobian(jac, P, n, weights, scale);
     covariance = cov.covariance;
     sigma = cov.sigma;

@@ -3,56 +3,138 @@
  * Each entry is a dot product of two contiguous rows, so no strided access in the inner loop.
  */
 
+/** Buffers of {@link normalEquations}, allocated once per fit by {@link createNormalWorkspace}. */
+export interface NormalWorkspace {
+  readonly parameters: number;
+  readonly points: number;
+  /** First non-zero index per row. */
+  readonly first: Int32Array;
+  /** Last non-zero index per row (exclusive). */
+  readonly last: Int32Array;
+  /** √w_i. */
+  readonly sqrtWeights: Float64Array;
+  /** The Jacobian buffer (P·n, parameter-major) of a least-squares run that uses this workspace. */
+  readonly jacobian: Float64Array;
+  /** W^½J, parameter-major. */
+  readonly scaled: Float64Array;
+  /** W^½r. */
+  readonly scaledResiduals: Float64Array;
+  /** 1 where the row does not depend on θ (a parameter the model is linear in, alone: a background term). */
+  readonly constantRows: Uint8Array;
+  /** Set once the products among constant rows are in `a`'s cache. */
+  cached: boolean;
+  /** Products among constant rows, P×P (only those entries are meaningful). */
+  readonly cache: Float64Array;
+}
+
 /**
- * Fill A = JᵀWJ (P×P, row-major, symmetric) and g = JᵀW(y − f) (length P). Does not allocate.
- * Each Jacobian row is first bounded to its first…last non-zero point, and products run over the overlap only:
- * a peak's parameters touch a window of the pattern, so their rows cost their window, not N.
- *
- * @param jac - parameter-major Jacobian, length P·n.
  * @param parameters - P.
  * @param points - n.
- * @param weights - w_i = 1/σ_i², length n.
- * @param residuals - y_i − f_i, length n.
- * @param a - output P×P.
- * @param g - output P; equals −½ ∇χ².
- * @param first - workspace, length P (first non-zero index per row).
- * @param last - workspace, length P (last non-zero index per row, exclusive).
+ * @param weights - w_i (fixed for the whole fit: the cache of constant rows depends on them).
+ * @param constantRows - optional, length P: 1 for rows that are the same at every θ (their mutual products are
+ *   computed once per fit, not once per iteration).
  */
-export function normalEquations(
-  jac: Float64Array,
+export function createNormalWorkspace(
   parameters: number,
   points: number,
   weights: Float64Array,
-  residuals: Float64Array,
-  a: Float64Array,
-  g: Float64Array,
-  first: Int32Array,
-  last: Int32Array,
-): void {
-  for (let p = 0; p < parameters; p++) {
-    const rowP = p * points;
+  constantRows?: Uint8Array,
+): NormalWorkspace {
+  const ws: NormalWorkspace = {
+    parameters,
+    points,
+    first: new Int32Array(parameters),
+    last: new Int32Array(parameters),
+    sqrtWeights: new Float64Array(points),
+    jacobian: new Float64Array(parameters * points),
+    scaled: new Float64Array(parameters * points),
+    scaledResiduals: new Float64Array(points),
+    constantRows: new Uint8Array(parameters),
+    cached: false,
+    cache: new Float64Array(parameters * parameters),
+  };
+  prepareNormalWorkspace(ws, weights, constantRows);
+  return ws;
+}
+
+/**
+ * Make a workspace ready for a new fit with the same P and n (other weights, other constant rows): reusing the large
+ * buffers of a previous fit avoids touching fresh memory on every fit of a series.
+ */
+export function prepareNormalWorkspace(ws: NormalWorkspace, weights: Float64Array, constantRows?: Uint8Array): void {
+  if (weights.length !== ws.points) throw new RangeError('prepareNormalWorkspace: weights and points differ in length');
+  if (constantRows && constantRows.length !== ws.parameters) throw new RangeError('prepareNormalWorkspace: constantRows must have length P');
+  for (let i = 0; i < ws.points; i++) ws.sqrtWeights[i] = Math.sqrt(weights[i]);
+  if (constantRows) ws.constantRows.set(constantRows);
+  else ws.constantRows.fill(0);
+  ws.cached = false;
+}
+
+/** Σ_{i∈[from,to)} u_i v_i with four partial sums (independent chains keep the FPU busy). */
+function dot(u: Float64Array, uOffset: number, v: Float64Array, vOffset: number, from: number, to: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    s0 += u[uOffset + i] * v[vOffset + i];
+    s1 += u[uOffset + i + 1] * v[vOffset + i + 1];
+    s2 += u[uOffset + i + 2] * v[vOffset + i + 2];
+    s3 += u[uOffset + i + 3] * v[vOffset + i + 3];
+  }
+  for (; i < to; i++) s0 += u[uOffset + i] * v[vOffset + i];
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * Fill A = JᵀWJ (P×P, row-major, symmetric) and g = JᵀW(y − f) (length P). Does not allocate.
+ * Rows are scaled by √w once, then each product is a plain dot product over the overlap of the two rows' non-zero
+ * spans: a peak's parameters touch a window of the pattern, so their rows cost their window, not N. Products of two
+ * constant rows come from the workspace's cache after the first call.
+ *
+ * @param jac - parameter-major Jacobian, length P·n.
+ * @param residuals - y_i − f_i, length n.
+ * @param a - output P×P.
+ * @param g - output P; equals −½ ∇χ².
+ * @param ws - from {@link createNormalWorkspace} with the same P, n and weights.
+ */
+export function normalEquations(jac: Float64Array, residuals: Float64Array, a: Float64Array, g: Float64Array, ws: NormalWorkspace): void {
+  const P = ws.parameters;
+  const n = ws.points;
+  const { first, last, sqrtWeights, scaled, scaledResiduals, constantRows, cache } = ws;
+  const reuse = ws.cached;
+  for (let p = 0; p < P; p++) {
+    const rowP = p * n;
+    if (reuse && constantRows[p] === 1) continue;
     let lo = 0;
-    while (lo < points && jac[rowP + lo] === 0) lo++;
-    let hi = points;
+    while (lo < n && jac[rowP + lo] === 0) lo++;
+    let hi = n;
     while (hi > lo && jac[rowP + hi - 1] === 0) hi--;
     first[p] = lo;
     last[p] = hi;
+    for (let i = lo; i < hi; i++) scaled[rowP + i] = jac[rowP + i] * sqrtWeights[i];
   }
-  for (let p = 0; p < parameters; p++) {
-    const rowP = p * points;
-    let gp = 0;
-    for (let i = first[p]; i < last[p]; i++) gp += weights[i] * jac[rowP + i] * residuals[i];
-    g[p] = gp;
+  for (let i = 0; i < n; i++) scaledResiduals[i] = residuals[i] * sqrtWeights[i];
+  for (let p = 0; p < P; p++) {
+    const rowP = p * n;
+    g[p] = dot(scaled, rowP, scaledResiduals, 0, first[p], last[p]);
+    const constantP = constantRows[p] === 1;
     for (let q = 0; q <= p; q++) {
-      const rowQ = q * points;
-      const from = Math.max(first[p], first[q]);
-      const to = Math.min(last[p], last[q]);
-      let s = 0;
-      for (let i = from; i < to; i++) s += weights[i] * jac[rowP + i] * jac[rowQ + i];
-      a[p * parameters + q] = s;
-      a[q * parameters + p] = s;
+      let s: number;
+      if (constantP && constantRows[q] === 1 && reuse) {
+        s = cache[p * P + q];
+      } else {
+        const from = Math.max(first[p], first[q]);
+        const to = Math.min(last[p], last[q]);
+        s = from < to ? dot(scaled, rowP, scaled, q * n, from, to) : 0;
+        if (constantP && constantRows[q] === 1) cache[p * P + q] = s;
+      }
+      a[p * P + q] = s;
+      a[q * P + p] = s;
     }
   }
+  ws.cached = true;
 }
 
 /**

@@ -22,6 +22,11 @@ export interface LeastSquaresProblem {
    * `modelValues` is f(θ) already evaluated at the same θ. Without it, relative-step finite differences are used.
    */
   jacobian?(theta: Float64Array, modelValues: Float64Array, jacobian: Float64Array): void;
+  /**
+   * Optional, length P: 1 where the analytic Jacobian row is the same at every θ (a parameter the model is linear in
+   * and that no other parameter scales, such as a background term). Their mutual JᵀWJ products are then formed once.
+   */
+  readonly constantJacobianRows?: Uint8Array;
 }
 
 /** Options for the Levenberg–Marquardt solver; defaults live in `LM_DEFAULTS` only. */
@@ -39,6 +44,12 @@ export interface LmOptions {
   readonly relativeStep: number;
   /** When true, covariance is (JᵀWJ)⁻¹ · χ²_red (σ from the scatter); when false, (JᵀWJ)⁻¹ (σ from the weights alone). */
   readonly scaleCovariance: boolean;
+  /**
+   * When true (default), σ and covariance come from a fresh Jacobian at the solution. When false, from the normal
+   * matrix of the last iteration (one linearisation point earlier): one Jacobian cheaper, for intermediate fits
+   * whose σ only serve as a yardstick (Le Bail cycles before the last).
+   */
+  readonly covarianceAtSolution?: boolean;
   /** Polled between iterations; returning true stops with stopReason 'cancelled'. */
   readonly isCancelled?: () => boolean;
 }

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { covarianceFromJacobian, covarianceFromNormalMatrix } from '../../../../src/core/fit/covariance.ts';
-import { normalEquations } from '../../../../src/core/fit/normalEquations.ts';
+import { createNormalWorkspace, normalEquations } from '../../../../src/core/fit/normalEquations.ts';
 import { seededRandom } from '../../../../src/core/analysis/seededRandom.ts';
 
 function normalMatrix(jac: Float64Array, P: number, n: number, w: Float64Array): Float64Array {
   const a = new Float64Array(P * P);
-  normalEquations(jac, P, n, w, new Float64Array(n), a, new Float64Array(P), new Int32Array(P), new Int32Array(P));
+  normalEquations(jac, new Float64Array(n), a, new Float64Array(P), createNormalWorkspace(P, n, w));
   return a;
 }
 

@@ -186,6 +186,7 @@ test('LM_DEFAULTS holds the values its documentation states', () => {
       initialDamping: 1e-3,
       relativeStep: Math.sqrt(Number.EPSILON),
       scaleCovariance: true,
+      covarianceAtSolution: true,
       centralDifferences: false,
       geodesicAcceleration: false,
     },
@@ -248,4 +249,39 @@ test('finite differences never evaluate the model outside the bounds, even for a
   });
   assert.ok(seen.every(([a, b]) => a >= lower[0] && a <= upper[0] && b === 2), 'a model call left the box');
   assert.equal(r.values[1], 2);
+});
+
+test('a reused workspace with constant background rows gives the same fit as fresh buffers', async () => {
+  const { createNormalWorkspace } = await import('../../../../src/core/fit/normalEquations.ts');
+  // y = c0 + c1 x + A exp(−(x − μ)²/2): two constant rows (the line) and three that move.
+  const n = 120;
+  const x = Float64Array.from({ length: n }, (_, i) => i / 10);
+  const truth = [2, 0.3, 5, 6, 0.8];
+  const f = (t: Float64Array, xi: number): number => t[0] + t[1] * xi + t[2] * Math.exp(-((xi - t[3]) ** 2) / (2 * t[4] * t[4]));
+  const y = Float64Array.from(x, (xi, i) => f(Float64Array.from(truth), xi) + 0.01 * Math.sin(7 * i));
+  const problem = {
+    y,
+    start: Float64Array.from([1, 0, 4, 5.5, 1]),
+    model: (t: Float64Array, out: Float64Array) => x.forEach((xi, i) => (out[i] = f(t, xi))),
+    jacobian: (t: Float64Array, _f: Float64Array, jac: Float64Array) => {
+      x.forEach((xi, i) => {
+        const e = Math.exp(-((xi - t[3]) ** 2) / (2 * t[4] * t[4]));
+        jac[i] = 1;
+        jac[n + i] = xi;
+        jac[2 * n + i] = e;
+        jac[3 * n + i] = (t[2] * e * (xi - t[3])) / (t[4] * t[4]);
+        jac[4 * n + i] = (t[2] * e * (xi - t[3]) ** 2) / t[4] ** 3;
+      });
+    },
+  };
+  const fresh = levenbergMarquardt(problem);
+  const constantJacobianRows = Uint8Array.of(1, 1, 0, 0, 0);
+  const ws = createNormalWorkspace(5, n, new Float64Array(n).fill(1), constantJacobianRows);
+  for (let run = 0; run < 2; run++) {
+    const reused = levenbergMarquardt({ ...problem, constantJacobianRows }, { normalWorkspace: ws });
+    for (let p = 0; p < 5; p++) {
+      assert.ok(Math.abs(reused.values[p] - fresh.values[p]) <= 1e-9 * Math.max(1, Math.abs(fresh.values[p])), `run ${run} value ${p}`);
+      assert.ok(Math.abs(reused.sigma[p] - fresh.sigma[p]) <= 1e-6 * fresh.sigma[p], `run ${run} sigma ${p}`);
+    }
+  }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalEquations } from '../../../../src/core/fit/normalEquations.ts';
+import { createNormalWorkspace, normalEquations } from '../../../../src/core/fit/normalEquations.ts';
 
 test('normalEquations on rows with zero runs (peak windows) equals the dense Jáµ€WJ and Jáµ€Wr', () => {
   const P = 4;
@@ -16,7 +16,7 @@ test('normalEquations on rows with zero runs (peak windows) equals the dense Jáµ
   const r = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
   const a = new Float64Array(P * P);
   const g = new Float64Array(P);
-  normalEquations(jac, P, n, w, r, a, g, new Int32Array(P), new Int32Array(P));
+  normalEquations(jac, r, a, g, createNormalWorkspace(P, n, w));
   for (let p = 0; p < P; p++) {
     let gp = 0;
     for (let i = 0; i < n; i++) gp += w[i] * jac[p * n + i] * r[i];
@@ -25,6 +25,32 @@ test('normalEquations on rows with zero runs (peak windows) equals the dense Jáµ
       let s = 0;
       for (let i = 0; i < n; i++) s += w[i] * jac[p * n + i] * jac[q * n + i];
       assert.ok(Math.abs(a[p * P + q] - s) < 1e-12, `(${p},${q})`);
+    }
+  }
+});
+
+test('normalEquations reuses the products of constant rows and still matches the dense sums when other rows change', () => {
+  const P = 3;
+  const n = 40;
+  const w = Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 4));
+  const r = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 3));
+  const ws = createNormalWorkspace(P, n, w, Uint8Array.of(1, 1, 0));
+  const a = new Float64Array(P * P);
+  const g = new Float64Array(P);
+  const jac = new Float64Array(P * n);
+  for (let call = 0; call < 3; call++) {
+    for (let i = 0; i < n; i++) {
+      jac[i] = 1;
+      jac[n + i] = i / n;
+      jac[2 * n + i] = Math.exp(-((i - 10 - 5 * call) ** 2) / 8) * (call + 1);
+    }
+    normalEquations(jac, r, a, g, ws);
+    for (let p = 0; p < P; p++) {
+      for (let q = 0; q < P; q++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += w[i] * jac[p * n + i] * jac[q * n + i];
+        assert.ok(Math.abs(a[p * P + q] - s) < 1e-10 * Math.max(1, Math.abs(s)), `call ${call} (${p},${q}): ${a[p * P + q]} vs ${s}`);
+      }
     }
   }
 });
