@@ -33,7 +33,8 @@ const tap = path.join(outDir, 'unit.tap');
 const run = spawnSync(
   process.execPath,
   ['--test', '--test-concurrency=2', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
-  { stdio: 'inherit' },
+  // Sequential results are cached on disk between runs; tests start without one unless they give their own.
+  { stdio: 'inherit', env: { ...process.env, OPERANDO_XRD_RESULTS_CACHE: process.env.OPERANDO_XRD_RESULTS_CACHE ?? 'off' } },
 );
 const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
 const count = (key) => Number(new RegExp(`^# ${key} (\\d+)`, 'm').exec(text)?.[1] ?? 0);

@@ -103,7 +103,7 @@ async function run(args: ParsedArgs): Promise<number> {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const args = parseArgs(rest, ['json', 'in-place', 'capacity-column']);
+  const args = parseArgs(rest, ['json', 'in-place', 'capacity-column', 'no-cache']);
   switch (command) {
     case 'info':
       info(args);

@@ -9,6 +9,7 @@ import { fitPattern, fitRietveldPattern, summarize, summarizeRietveld, type Mode
 import { parseIrf, formatIrf, isIrfFile } from '../core/diffraction/irf.ts';
 import { calibrateInstrument, formatCalibrationInstprm, wavelengthRelativeSigmaOf, STANDARDS, type CalibrationTarget } from '../core/diffraction/calibration.ts';
 import { runSequentialRefinement, resultsTable, timedPatterns } from '../worker/sequentialRun.ts';
+import { defaultCacheDir, openDiskCache } from '../worker/diskCache.ts';
 import { fitPeaks } from '../core/diffraction/peaks.ts';
 import { parseInstprm } from '../core/diffraction/instprm.ts';
 import { StrainModel } from '../core/diffraction/strain.ts';
@@ -199,11 +200,13 @@ async function sequential(args: ParsedArgs): Promise<number> {
     cancelled = true;
     process.stderr.write('\ncancelling: finished patterns are kept\n');
   });
+  const cacheDir = args.flags.has('no-cache') ? undefined : (flag(args, 'cache') ?? defaultCacheDir());
   const t0 = Date.now();
   const run = await runSequentialRefinement({
     files,
     model,
     workers,
+    cache: cacheDir ? openDiskCache(cacheDir) : undefined,
     branchOf: branchKeys ? (i) => branchKeys[i] : undefined,
     fileAccess: nodeFileAccess,
     isCancelled: () => cancelled,
@@ -217,7 +220,11 @@ async function sequential(args: ParsedArgs): Promise<number> {
   const table = resultsTable(patterns, run, cLiOverride);
   fs.writeFileSync(out, resultsTableToCsv(table));
   const seconds = (Date.now() - t0) / 1000;
-  process.stderr.write(`\n${out}: ${run.done}/${files.length} patterns in ${seconds.toFixed(2)} s (${(run.done / seconds).toFixed(1)} patterns/s, ${workers} workers)${run.cancelled ? ', cancelled' : ''}\n`);
+  const fromCache = run.entries.filter((e) => e?.fromCache).length;
+  process.stderr.write(
+    `\n${out}: ${run.done}/${files.length} patterns in ${seconds.toFixed(2)} s (${(run.done / seconds).toFixed(1)} patterns/s, ${workers} workers` +
+      `${cacheDir ? `, ${fromCache} from the cache in ${cacheDir}` : ''})${run.cancelled ? ', cancelled' : ''}\n`,
+  );
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   return run.cancelled ? 130 : 0;
 }
@@ -256,6 +263,6 @@ export const refineCommands = {
   calibrate FILE --standard lab6|lab6_660b|ceo2|si [--refine wavelength,zero,displacement] [--wavelength Å | --anode …]
         [--range from:to] --out FILE.instprm|FILE.irf [--json]
   sequential FILES|DIR --phase … [fit options] [--clis CSV] [--echem FILE… mass/composition options --c0 C]
-        [--times LOG.csv | --start ISO --period-s P] [--timezone Z] [--workers N] --out results.csv`,
+        [--times LOG.csv | --start ISO --period-s P] [--timezone Z] [--workers N] [--cache DIR | --no-cache] --out results.csv`,
   handlers: { fit, sequential, calibrate } as Record<string, (args: ParsedArgs) => Promise<number>>,
 };

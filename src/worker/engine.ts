@@ -16,6 +16,7 @@ import { calibrateInstrument, type CalibrationOptions, type CalibrationResult } 
 import { parseIrf, isIrfFile } from '../core/diffraction/irf.ts';
 import type { RietveldResult } from '../core/diffraction/rietveld.ts';
 import { runSequentialRefinement, resultsTable, timedPatterns } from './sequentialRun.ts';
+import { defaultCacheDir, layeredCache, openDiskCache } from './diskCache.ts';
 import { findPeaks as corePeaks, fitPeaks as coreFitPeaks, estimateLattice as coreEstimate, type PeakFitOptions } from '../core/diffraction/peaks.ts';
 import type { LeBailResult } from '../core/diffraction/leBail.ts';
 import { phasePreset } from '../core/diffraction/phases.ts';

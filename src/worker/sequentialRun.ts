@@ -4,9 +4,10 @@
  * one in its branch. Used by the CLI and by the notebook API (where the workers are nested in the kernel's worker;
  * interrupting the kernel ends them too).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { WorkerClient } from './workerClient.ts';
-import { runSequential, chunkRanges, type SequentialEntry, type SequentialResult, type Seed, type FitLike, type PhaseLike } from '../core/operando/sequential.ts';
+import { runSequential, chunkRanges, type SequentialCache, type SequentialResult, type Seed, type FitLike, type PhaseLike } from '../core/operando/sequential.ts';
 import { fnv1a64 } from '../core/operando/hash.ts';
 import { buildResultsTable, type ResultsTable } from '../core/operando/resultsTable.ts';
 import type { AlignedPattern } from '../core/operando/align.ts';
@@ -24,8 +25,8 @@ export interface SequentialRunOptions {
   readonly branchOf?: (index: number) => string;
   readonly onProgress?: (done: number, total: number, etaS: number) => void;
   readonly isCancelled?: () => boolean;
-  /** Results of earlier runs by cache key (content hash, model, instrument, seed chain). */
-  readonly cache?: Map<string, SequentialEntry<FitLike>>;
+  /** Results of earlier runs by cache key (content hash, model, instrument, seed chain): a Map or a disk cache. */
+  readonly cache?: SequentialCache<FitLike>;
   readonly fileAccess: FileAccess;
 }
 
@@ -59,6 +60,21 @@ function cellsOf(summary: FitSummary, model: ModelSpec): Phase[] {
 
 let jobCounter = 0;
 
+const engineIdentities = new Map<string, string>();
+/** Hash of the worker bundle that fits (the code that produced a cached result). */
+function engineIdentity(script: string): string {
+  let id = engineIdentities.get(script);
+  if (!id) {
+    try {
+      id = fnv1a64(fs.readFileSync(script));
+    } catch {
+      id = 'unknown';
+    }
+    engineIdentities.set(script, id);
+  }
+  return id;
+}
+
 export async function runSequentialRefinement(options: SequentialRunOptions): Promise<SequentialResult<FitLike & { summary: FitSummary }>> {
   const n = options.files.length;
   const workers = Math.max(1, Math.min(options.workers, n));
@@ -71,7 +87,8 @@ export async function runSequentialRefinement(options: SequentialRunOptions): Pr
   try {
     await Promise.all(clients.map((_, w) => call(w, 'seqBegin', [jobId, options.model])));
     const hashes = new Map<number, string>();
-    const modelKey = JSON.stringify({ ...options.model, instrument: undefined });
+    // The engine's identity is part of the model: results cached by another build are never reused.
+    const modelKey = JSON.stringify({ ...options.model, instrument: undefined, engine: engineIdentity(script) });
     return await runSequential<string, Phase[], FitLike & { summary: FitSummary }>(options.files, {
       chunks: workers,
       branchOf: options.branchOf ? (_p, i) => options.branchOf!(i) : undefined,
@@ -87,7 +104,7 @@ export async function runSequentialRefinement(options: SequentialRunOptions): Pr
       },
       onProgress: options.onProgress ? (p) => options.onProgress!(p.done, p.total, p.etaS) : undefined,
       isCancelled: options.isCancelled,
-      cache: options.cache ? { get: (k) => options.cache!.get(k) as never, set: (k, v) => void options.cache!.set(k, v) } : undefined,
+      cache: options.cache as SequentialCache<FitLike & { summary: FitSummary }> | undefined,
       identity: {
         contentHash: (file, i) => {
           let h = hashes.get(i);

@@ -123,7 +123,14 @@ export async function startCodeServer({ stateDir, env = {}, extraArgs = [] }) {
     {
       detached: true,
       stdio: ['ignore', logFd, logFd],
-      env: { ...process.env, XDG_CONFIG_HOME: path.join(stateDir, 'xdg-config'), XDG_DATA_HOME: path.join(stateDir, 'xdg-data'), ...env },
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: path.join(stateDir, 'xdg-config'),
+        XDG_DATA_HOME: path.join(stateDir, 'xdg-data'),
+        // Each run's own cache of sequential results: used, but never shared with another run.
+        OPERANDO_XRD_RESULTS_CACHE: path.join(stateDir, 'results-cache'),
+        ...env,
+      },
     },
   );
   const stop = () => {
