@@ -21,11 +21,16 @@ const node = {
 };
 const browser = { ...common, platform: 'browser' };
 
+// The HDF5 reader thread: an ES module, since h5wasm is one (top-level await). Its WebAssembly is embedded in
+// h5wasm's ESM build, so the bundle is the whole reader (no .wasm file beside it).
+const hdf5Worker = (outdir) => ({ ...node, format: 'esm', entryPoints: { hdf5Worker: 'src/worker/hdf5Worker.ts' }, outdir, outExtension: { '.js': '.mjs' } });
+
 /** What is shipped. Vega is bundled into the renderer and the editor webview alike; each loads on its own page. */
 const shipped = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  hdf5Worker('dist'),
   // tsserver resolves plugins as packages under <extension>/node_modules (see scripts/package.mjs).
   { ...node, entryPoints: { index: 'src/tsPlugin/index.ts' }, outdir: 'node_modules/operando-xrd-ts-plugin' },
   { ...browser, format: 'esm', entryPoints: { renderer: 'renderers/index.ts' }, outdir: 'dist' },
@@ -55,9 +60,10 @@ const tests = [
 ];
 
 // --unit builds only the unit-test bundles (what `npm run test:unit` needs, fast).
+// Test bundles find the HDF5 reader at the top of their output folder (src/worker/hdf5.ts looks up to two levels up).
 const configs = argv.has('--unit')
-  ? [tests[0]]
-  : [...shipped, ...(withTests ? tests.filter((t) => t.entryPoints.length) : [])];
+  ? [tests[0], hdf5Worker(process.env.UNIT_OUTDIR || 'out/unit')]
+  : [...shipped, ...(withTests ? [...tests.filter((t) => t.entryPoints.length), hdf5Worker(tests[0].outdir)] : [])];
 
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();

@@ -518,6 +518,19 @@ if (has(S.lebail)) {
     '—',
     `in-process fitLeBail without seed, same patterns; median of ${l.coldRunsMs.length} (per site: ${l.siteResults.map((x) => fmtMs(x.coldMs)).join(', ')})`,
   );
+  if (l.estimatedMs !== undefined) {
+    const badEstimated = l.siteResults.filter((x) => x.estimatedGof > 2);
+    row(
+      'Le Bail fit, cold (quick peak estimate, as `fit` and `sequential` start)',
+      fmtMs(l.estimatedMs),
+      '—',
+      '—',
+      acc({ maxAbsDa: l.estimatedMaxAbsDa, maxAbsDc: l.estimatedMaxAbsDc }) +
+        (badEstimated.length ? ` (wrong minimum at k = ${badEstimated.map((x) => `${x.index}: GoF ${x.estimatedGof.toFixed(1)}`).join(', ')})` : ''),
+      '—',
+      `in-process quickEstimate (003, 104, 110) + fitLeBail from those cells, same patterns; median of ${l.estimatedRunsMs.length} (per site: ${l.siteResults.map((x) => fmtMs(x.estimatedMs)).join(', ')})`,
+    );
+  }
   row(
     'Bound: bare evaluations of a warm fit',
     fmtMs(l.boundEvaluationsMs),

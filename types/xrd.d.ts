@@ -65,12 +65,19 @@ interface XrdFitOptions extends XrdWavelengthOptions {
   readonly composition?: string;
   /** 'uniaxial001' (default): ε_hkl² = ε_iso² + ε_001² cos⁴φ; or 'none', 'iso', 'stephens'. */
   readonly strain?: 'none' | 'iso' | 'uniaxial001' | 'stephens';
+  /**
+   * 'iso': an isotropic crystallite size, Γ = K λ/(L cosθ) with K = 1 (Scherrer, GSAS-II's convention), and its
+   * Lorentzian share, refined per phase (hold a calibrated instrument); default 'none'.
+   */
+  readonly size?: 'none' | 'iso';
   /** 2θ range in degrees. */
   readonly rangeDeg?: readonly [number, number];
   /** Excluded regions in 2θ (deg), d (Å) or q (Å⁻¹). */
   readonly exclusions?: readonly { from: number; to: number; unit: 'deg' | 'angstrom' | 'invAngstrom' }[];
   /** A calibrated instrument: its profile is held fixed. */
   readonly instrument?: XrdInstrument;
+  /** An internal standard present in every pattern ('al' or 'al:4.0495'): its cell is held at the reference value while the detector-distance error ΔD/D is refined. */
+  readonly internalStandard?: string;
 }
 
 /** One phase of a Rietveld fit: zO with M at 3a (zOM3b = ½ − zO), antisite fraction, d_TM–O, Hill–Howard weight fraction. */
@@ -129,6 +136,22 @@ interface XrdStrain {
   readonly zeta: number;
 }
 
+/** Crystallite size: model 'none' gives lengthNm = Infinity. */
+interface XrdSize {
+  readonly model: 'none' | 'iso';
+  /** Scherrer size L = K λ/(Γ_size cosθ) from the FWHM of the size broadening (nm), K = scherrerK (1). */
+  readonly lengthNm: number;
+  readonly lengthNmSigma: number;
+  /** Volume-weighted column length ⟨L⟩_V = λ/(β cosθ) from the size profile's integral breadth (nm). */
+  readonly volumeWeightedNm: number;
+  readonly volumeWeightedNmSigma: number;
+  /** Lorentzian share of the size broadening; on a bound (usually 1) the σ of L are with it held there. */
+  readonly zeta: number;
+  readonly zetaSigma: number;
+  readonly zetaAtBound: boolean;
+  readonly scherrerK: number;
+}
+
 interface XrdPhaseResult {
   readonly name: string;
   readonly spaceGroup: string;
@@ -146,6 +169,7 @@ interface XrdPhaseResult {
   readonly volume: number;
   readonly volumeSigma: number;
   readonly strain: XrdStrain;
+  readonly size: XrdSize;
   /** FWHM of 003 in degrees 2θ. */
   readonly fwhm003Deg?: number;
   readonly reflections: readonly { h: number; k: number; l: number; dAngstrom: number; twoThetaDeg: number; intensity: number; fwhmDeg: number }[];
@@ -155,6 +179,9 @@ interface XrdFitResult {
   readonly phases: readonly XrdPhaseResult[];
   readonly zeroDeg: number;
   readonly zeroSigma: number;
+  /** Flat-detector distance error ΔD/D and σ (refined when an internal standard is given). */
+  readonly detectorDistanceRelative: number;
+  readonly detectorDistanceRelativeSigma: number;
   readonly Rwp: number;
   readonly RwpBackgroundSubtracted: number;
   readonly Rp: number;
@@ -203,6 +230,9 @@ interface XrdTimes {
   /** Or the first pattern's start (ISO 8601) and the period in s. */
   readonly start?: string;
   readonly periodS?: number;
+  /** Or the files' modification times, each the end of an exposure of `exposureS` s (else back to back). */
+  readonly modificationTime?: boolean;
+  readonly exposureS?: number;
   readonly timeZone?: string;
   readonly clockOffsetS?: number;
 }
@@ -219,7 +249,7 @@ interface XrdSequentialOptions extends XrdFitOptions {
 
 interface XrdResults {
   readonly columns: readonly string[];
-  /** One row per pattern: file, time_s, time_utc, c_Li, voltage_V, current_mA, a, a_sigma, c, c_sigma, d_TM, d_IL, strain_001, fwhm003_deg, Rwp, chi2red, gof, flags … */
+  /** One row per pattern: file, time_s, time_utc, c_Li, voltage_V, current_mA, a, a_sigma, c, c_sigma, d_TM, d_IL, strain_001, fwhm003_deg, Rwp, chi2red, gof, flags, size_nm and size_nm_sigma when a size was refined … */
   readonly rows: readonly Record<string, string | number>[];
   readonly done: number;
   readonly cancelled: boolean;

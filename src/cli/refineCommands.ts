@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { flag, numberFlag, UsageError, type ParsedArgs } from './args.ts';
-import { readScan, userWavelengths } from '../worker/api.ts';
+import { readScan, seriesPatterns, userWavelengths } from '../worker/api.ts';
+import { parseScanRef } from '../core/operando/scanRef.ts';
 import { nodeFileAccess } from '../worker/nodeFiles.ts';
 import { fitPattern, fitRietveldPattern, summarize, summarizeRietveld, type ModelSpec } from '../worker/refine.ts';
 import { parseIrf, formatIrf, isIrfFile } from '../core/diffraction/irf.ts';
@@ -13,10 +14,10 @@ import { defaultCacheDir, openDiskCache } from '../worker/diskCache.ts';
 import { fitPeaks } from '../core/diffraction/peaks.ts';
 import { parseInstprm } from '../core/diffraction/instprm.ts';
 import { StrainModel } from '../core/diffraction/strain.ts';
+import { SizeModel } from '../core/diffraction/size.ts';
 import type { Exclusion } from '../core/diffraction/leBail.ts';
 import type { WavelengthLine } from '../core/data/scan.ts';
-import { naturalSort } from '../core/operando/naturalSort.ts';
-import { parseScanLog, matchScanLog, exposuresFromPeriod, exposureFromHeader, type Exposure } from '../core/operando/seriesTimes.ts';
+import { parseScanLog, matchScanLog, exposuresFromPeriod, exposuresFromModificationTimes, exposureFromHeader, type Exposure } from '../core/operando/seriesTimes.ts';
 import { parseTimestampUnixS } from '../core/operando/time.ts';
 import { lithiumTimeline } from '../core/operando/lithium.ts';
 import { alignPatterns, assignLithiumByFile, seedBranchKeys, type AlignedPattern } from '../core/operando/align.ts';
@@ -52,6 +53,8 @@ export function modelOptions(args: ParsedArgs): ModelSpec & { instrumentText?: s
   const phases = args.flags.get('phase') ?? ['layered'];
   const strain = flag(args, 'strain') ?? 'uniaxial001';
   if (!(strain in StrainModel)) throw new UsageError(`--strain must be one of ${Object.keys(StrainModel).join(', ')}`);
+  const size = flag(args, 'size') ?? 'none';
+  if (!(size in SizeModel)) throw new UsageError(`--size must be one of ${Object.keys(SizeModel).join(', ')}`);
   const method = flag(args, 'method') ?? 'pawley';
   if (!['lebail', 'pawley', 'peaks', 'rietveld'].includes(method)) throw new UsageError('--method must be lebail, pawley, peaks or rietveld');
   let wavelengths = wavelengthOption(args);
@@ -68,10 +71,13 @@ export function modelOptions(args: ParsedArgs): ModelSpec & { instrumentText?: s
     wavelengths ??= parsed.wavelengths.length ? [...parsed.wavelengths] : undefined;
   }
   const range = flag(args, 'range');
+  const internalStandard = flag(args, 'internal-standard');
   return {
     phases,
+    ...(internalStandard ? { internalStandard } : {}),
     method: method === 'pawley' ? 'pawley' : 'lebail',
     strain: strain as StrainModel,
+    ...(size !== 'none' ? { size: size as SizeModel } : {}),
     rangeDeg: range ? rangeOf(range, '--range') : undefined,
     exclusions: (args.flags.get('exclude') ?? []).map(exclusionOf),
     wavelengths,
@@ -118,7 +124,7 @@ async function fit(args: ParsedArgs): Promise<number> {
   const lines = [`${file}: ${summary.stopReason}, ${summary.iterations} iterations, Rwp ${(100 * summary.Rwp).toFixed(2)} %, χ²_red ${summary.chi2red.toFixed(3)}, GoF ${summary.gof.toFixed(3)}`];
   for (const p of summary.phases)
     lines.push(
-      `  ${p.name} (${p.spaceGroup}): a ${f(p.a, p.aSigma)} Å, c ${f(p.c, p.cSigma)} Å, V ${f(p.volume, p.volumeSigma, 3)} Å³, ε_iso ${p.strain.iso.toExponential(3)}, ε_001 ${p.strain.e001.toExponential(3)} ± ${p.strain.e001Sigma.toExponential(2)}${p.fwhm003Deg ? `, FWHM(003) ${p.fwhm003Deg.toFixed(5)}°` : ''}`,
+      `  ${p.name} (${p.spaceGroup}): a ${f(p.a, p.aSigma)} Å, c ${f(p.c, p.cSigma)} Å, V ${f(p.volume, p.volumeSigma, 3)} Å³, ε_iso ${p.strain.iso.toExponential(3)}, ε_001 ${p.strain.e001.toExponential(3)} ± ${p.strain.e001Sigma.toExponential(2)}${p.size.model !== 'none' ? `, L ${p.size.lengthNm.toFixed(1)} ± ${p.size.lengthNmSigma.toFixed(1)} nm (Scherrer, K = ${p.size.scherrerK}; ⟨L⟩_V ${p.size.volumeWeightedNm.toFixed(1)} nm, ζ_s ${p.size.zeta.toFixed(2)})` : ''}${p.fwhm003Deg ? `, FWHM(003) ${p.fwhm003Deg.toFixed(5)}°` : ''}`,
     );
   lines.push(`  zero ${f(summary.zeroDeg, summary.zeroSigma)}°`);
   process.stdout.write(lines.join('\n') + '\n');
@@ -127,12 +133,8 @@ async function fit(args: ParsedArgs): Promise<number> {
 
 /** The files of a series: a folder (natural order, scan files only), or files given one by one. */
 export function seriesFiles(inputs: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const input of inputs) {
-    if (fs.statSync(input).isDirectory())
-      out.push(...naturalSort(fs.readdirSync(input).filter((f) => /\.(xy|xye|dat|chi|xrdml|brml|raw|ras|rasx|gsa|gss|fxye|txt|csv|uxd)$/i.test(f))).map((f) => path.join(input, f)));
-    else out.push(input);
-  }
+  // Folders give their scans; a multi-scan file (a NeXus series) gives one pattern `FILE#N` per scan.
+  const out = seriesPatterns(nodeFileAccess, inputs);
   if (!out.length) throw new UsageError('no scan files found');
   return out;
 }
@@ -150,7 +152,13 @@ async function sequential(args: ParsedArgs): Promise<number> {
   let exposures: (Exposure | undefined)[];
   const log = flag(args, 'times');
   const start = flag(args, 'start');
-  if (log) {
+  if (log === 'mtime') {
+    exposures = exposuresFromModificationTimes(
+      files.map((f) => fs.statSync(parseScanRef(f, fs.existsSync).file).mtimeMs / 1000),
+      numberFlag(args, 'exposure-s'),
+    );
+    warnings.push('pattern times are the files\' modification times (taken as the end of each exposure)');
+  } else if (log) {
     const match = matchScanLog(files, parseScanLog(fs.readFileSync(log, 'utf8'), clock));
     exposures = [...match.exposures];
     warnings.push(...match.warnings);
@@ -259,10 +267,12 @@ async function calibrate(args: ParsedArgs): Promise<number> {
 export const refineCommands = {
   usage: `  fit FILE --phase layered[:a,c] [--phase al|cu|graphite|li|steel|spinel …] [--wavelength Å | --energy-kev E | --anode Cu|Mo|Co|Ag]
         [--instrument FILE.instprm|FILE.irf] [--range from:to] [--exclude from:to[deg|A|invA] …] [--strain none|iso|uniaxial001|stephens]
-        [--method pawley|lebail|peaks|rietveld] [--composition NMC811|NMC622|NMC111|LNO|LCO] [--json]   (pawley by default)
+        [--size none|iso] [--method pawley|lebail|peaks|rietveld] [--composition NMC811|NMC622|NMC111|LNO|LCO] [--internal-standard al[:a]] [--json]
+        (pawley by default; an internal standard keeps its reference cell and fixes the detector-distance scale ΔD/D)
   calibrate FILE --standard lab6|lab6_660b|ceo2|si [--refine wavelength,zero,displacement] [--wavelength Å | --anode …]
         [--range from:to] --out FILE.instprm|FILE.irf [--json]
   sequential FILES|DIR --phase … [fit options] [--clis CSV] [--echem FILE… mass/composition options --c0 C]
-        [--times LOG.csv | --start ISO --period-s P] [--timezone Z] [--workers N] [--cache DIR | --no-cache] --out results.csv`,
+        [--times LOG.csv | --times mtime [--exposure-s E] | --start ISO --period-s P] [--timezone Z] [--workers N]
+        [--cache DIR | --no-cache] --out results.csv`,
   handlers: { fit, sequential, calibrate } as Record<string, (args: ParsedArgs) => Promise<number>>,
 };

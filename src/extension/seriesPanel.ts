@@ -6,10 +6,8 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { FromEditor, ScanView, ToEditor } from '../protocol/scanEditor.ts';
 import type { WorkerClient } from '../worker/workerClient.ts';
-import { naturalCompare } from '../core/operando/naturalSort.ts';
+import { seriesFilesInFolder } from '../core/operando/seriesFiles.ts';
 import { setViewerHtml } from './scanEditor.ts';
-
-const SCAN_FILE = /\.(xy|xye|dat|chi|xrdml|brml|raw|ras|rasx|gsa|gss|fxye|xra|uxd)$/i;
 
 export async function openSeriesPanel(folder: vscode.Uri, extensionUri: vscode.Uri, engine: () => WorkerClient): Promise<vscode.WebviewPanel> {
   const name = path.basename(folder.path);
@@ -17,10 +15,9 @@ export async function openSeriesPanel(folder: vscode.Uri, extensionUri: vscode.U
   setViewerHtml(panel, extensionUri, name);
   const post = (m: ToEditor) => void panel.webview.postMessage(m);
   const load = async () => {
-    const entries = (await vscode.workspace.fs.readDirectory(folder))
-      .filter(([f, type]) => type === vscode.FileType.File && SCAN_FILE.test(f))
-      .map(([f]) => f)
-      .sort(naturalCompare);
+    const entries = seriesFilesInFolder(
+      (await vscode.workspace.fs.readDirectory(folder)).filter(([, type]) => type === vscode.FileType.File).map(([f]) => f),
+    );
     if (!entries.length) return post({ type: 'error', file: name, message: `${name} holds no scan files` });
     const scans: ScanView[] = [];
     const warnings: string[] = [];

@@ -7,10 +7,12 @@ import type { CellContext } from './session.ts';
 import type { FileAccess } from './nodeFiles.ts';
 import type { Scan, ScanFile, WavelengthLine } from '../core/data/scan.ts';
 import type { EchemRecord } from '../core/data/echem.ts';
-import { readData } from '../core/io/index.ts';
+import { readDataAnyFormat } from './hdf5.ts';
 import { ParseError } from '../core/io/parseError.ts';
 import { makeChart, makeTable, isChart, isTable, rowsToCsv, chartOutput, tableOutput, type Chart } from './display.ts';
 import { engineApi } from './engine.ts';
+import { mayHoldSeveralScans, parseScanRef, scanRef } from '../core/operando/scanRef.ts';
+import { seriesFilesInFolder } from '../core/operando/seriesFiles.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -54,9 +56,12 @@ export function userWavelengths(options: WavelengthOptions): WavelengthLine[] | 
 
 /** Read any supported file; errors name the file. */
 export function readAny(files: FileAccess, file: string): ScanFile | EchemRecord {
+  if (files.isDirectory(file)) {
+    throw new Error(`${files.basename(file)} is a folder; name one file in it (a folder of scans is a series: readSeries, or \`operando-xrd sequential\`)`);
+  }
   const bytes = files.readBytes(file);
   try {
-    return readData(bytes, files.basename(file));
+    return readDataAnyFormat(bytes, files.basename(file));
   } catch (e) {
     if (e instanceof ParseError && !e.message.includes(files.basename(file))) e.message = `${files.basename(file)}: ${e.message}`;
     throw e;
@@ -64,14 +69,48 @@ export function readAny(files: FileAccess, file: string): ScanFile | EchemRecord
 }
 
 /** One scan of a diffraction file, with the wavelength override applied and the file name kept. */
-export function readScan(files: FileAccess, file: string, options: WavelengthOptions & { scan?: number } = {}): Scan & { file: string } {
-  const data = readAny(files, file);
-  if (data.kind !== 'diffraction') throw new TypeError(`${files.basename(file)} is an electrochemistry file; use readEchem()`);
-  const index = options.scan ?? 0;
+export function readScan(
+  files: FileAccess,
+  file: string,
+  options: WavelengthOptions & { scan?: number } = {},
+  read: (files: FileAccess, file: string) => ScanFile | EchemRecord = readAny,
+): Scan & { file: string } {
+  // `run.nxs#5`: scan 5 of a multi-scan file, as series of such files name their patterns.
+  const ref = options.scan === undefined ? parseScanRef(file, (f) => files.exists(f)) : { file, scan: options.scan };
+  const data = read(files, ref.file);
+  if (data.kind !== 'diffraction') throw new TypeError(`${files.basename(ref.file)} is an electrochemistry file; use readEchem()`);
+  const index = ref.scan;
   const scan = data.scans[index];
-  if (!scan) throw new RangeError(`${files.basename(file)} has ${data.scans.length} scan(s); scan ${index} does not exist`);
+  if (!scan) throw new RangeError(`${files.basename(ref.file)} has ${data.scans.length} scan(s); scan ${index} does not exist`);
   const override = userWavelengths(options);
-  return { ...scan, wavelengths: override ?? scan.wavelengths, file: files.basename(file) };
+  const name = files.basename(ref.file);
+  return { ...scan, wavelengths: override ?? scan.wavelengths, file: ref.file === file ? name : `${name}#${index}` };
+}
+
+/**
+ * The patterns of a series from files and folders: a folder gives its scans ({@link seriesFilesInFolder}); a file
+ * that holds several scans gives one reference `FILE#N` per scan.
+ */
+export function seriesPatterns(
+  files: FileAccess,
+  inputs: readonly string[],
+  read: (files: FileAccess, file: string) => ScanFile | EchemRecord = readAny,
+): string[] {
+  const out: string[] = [];
+  for (const p of inputs) {
+    const entries = files.isDirectory(p) ? seriesFilesInFolder(files.list(p)).map((f) => `${p}/${f}`) : [p];
+    for (const e of entries) {
+      if (!mayHoldSeveralScans(e)) {
+        out.push(e);
+        continue;
+      }
+      const data = read(files, e);
+      const count = data.kind === 'diffraction' ? data.scans.length : 1;
+      if (count > 1) for (let i = 0; i < count; i++) out.push(scanRef(e, i));
+      else out.push(e);
+    }
+  }
+  return out;
 }
 
 export function makeApi(ctx: CellContext, files: FileAccess) {
@@ -104,3 +143,17 @@ export function makeApi(ctx: CellContext, files: FileAccess) {
 }
 
 export type XrdApi = ReturnType<typeof makeApi>;
+
+/** readAny that keeps the last few files read: the scans of one multi-scan file are read once, not once each. */
+export function memoizedReader(keep = 4): (files: FileAccess, file: string) => ScanFile | EchemRecord {
+  const recent = new Map<string, ScanFile | EchemRecord>();
+  return (files, file) => {
+    let data = recent.get(file);
+    if (!data) {
+      data = readAny(files, file);
+      recent.set(file, data);
+      if (recent.size > keep) recent.delete(recent.keys().next().value as string);
+    }
+    return data;
+  };
+}

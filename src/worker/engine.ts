@@ -10,7 +10,8 @@ import type { Scan } from '../core/data/scan.ts';
 import type { EchemRecord } from '../core/data/echem.ts';
 import { dominantWavelengthAngstrom } from '../core/data/scan.ts';
 import { makeChart, type Chart } from './display.ts';
-import { readAny, readScan, type WavelengthOptions, userWavelengths } from './api.ts';
+import { parseScanRef } from '../core/operando/scanRef.ts';
+import { memoizedReader, readAny, readScan, seriesPatterns, type WavelengthOptions, userWavelengths } from './api.ts';
 import { fitPattern, fitRietveldPattern, type ModelSpec } from './refine.ts';
 import { calibrateInstrument, type CalibrationOptions, type CalibrationResult } from '../core/diffraction/calibration.ts';
 import { parseIrf, isIrfFile } from '../core/diffraction/irf.ts';
@@ -21,10 +22,9 @@ import { findPeaks as corePeaks, fitPeaks as coreFitPeaks, estimateLattice as co
 import type { LeBailResult } from '../core/diffraction/leBail.ts';
 import { phasePreset } from '../core/diffraction/phases.ts';
 import { parseInstprm } from '../core/diffraction/instprm.ts';
-import { naturalSort } from '../core/operando/naturalSort.ts';
 import { lithiumTimeline, type LithiumOptions, type LithiumResult } from '../core/operando/lithium.ts';
 import { alignPatterns, assignLithiumByFile, seedBranchKeys, type AlignedPattern } from '../core/operando/align.ts';
-import { exposureFromHeader, parseScanLog, matchScanLog, exposuresFromPeriod, type Exposure } from '../core/operando/seriesTimes.ts';
+import { exposureFromHeader, parseScanLog, matchScanLog, exposuresFromPeriod, exposuresFromModificationTimes, type Exposure } from '../core/operando/seriesTimes.ts';
 import { parseTimestampUnixS, type ClockOptions } from '../core/operando/time.ts';
 import { differentialCapacity } from '../core/operando/differentialCapacity.ts';
 import { parseCsv } from '../core/operando/csv.ts';
@@ -52,9 +52,13 @@ export interface FitOptions extends WavelengthOptions {
   /** Rietveld: the layered phases' composition (NMC811, NMC622, NMC111, LNO, LCO). */
   readonly composition?: string;
   readonly strain?: ModelSpec['strain'];
+  /** 'iso': an isotropic Scherrer crystallite size (K = 1) with its Lorentzian share; default 'none'. */
+  readonly size?: ModelSpec['size'];
   readonly rangeDeg?: readonly [number, number];
   readonly exclusions?: ModelSpec['exclusions'];
   readonly instrument?: ModelSpec['instrument'];
+  /** A phase present in every pattern with a known cell (`al`, `al:4.0495`): held fixed while ΔD/D is refined. */
+  readonly internalStandard?: string;
 }
 
 /** Options of `xrd.sequential`. */
@@ -63,8 +67,17 @@ export interface SequentialOptions extends FitOptions {
   /** c_Li per file (`file,c_Li` CSV path or rows), or from cycler files (`echem`). */
   readonly clis?: string | readonly { file: string; cLi: number }[];
   readonly echem?: { readonly files: readonly string[] } & Omit<LithiumOptions, 'startTimes'>;
-  /** Pattern times: a scan log CSV, or a start (ISO) and a period; default the files' headers. */
-  readonly times?: { readonly log?: string; readonly start?: string; readonly periodS?: number } & ClockOptions;
+  /**
+   * Pattern times: a scan log CSV, a start (ISO) and a period, or the files' modification times (`modificationTime`,
+   * each the end of an exposure of `exposureS`, else back to back); default the files' headers.
+   */
+  readonly times?: {
+    readonly log?: string;
+    readonly start?: string;
+    readonly periodS?: number;
+    readonly modificationTime?: boolean;
+    readonly exposureS?: number;
+  } & ClockOptions;
 }
 
 /** Rows of the series charts: pattern index, time (s) or c_Li, with their values. */
@@ -89,28 +102,30 @@ function modelOf(options: FitOptions): ModelSpec {
     phases: options.phases ?? ['layered'],
     method: options.method === 'rietveld' ? 'pawley' : options.method,
     strain: options.strain ?? 'uniaxial001',
+    ...(options.size && options.size !== 'none' ? { size: options.size } : {}),
     rangeDeg: options.rangeDeg,
     exclusions: options.exclusions,
     wavelengths: userWavelengths(options),
     instrument: options.instrument,
+    internalStandard: options.internalStandard,
   };
 }
 
 const asRows = (t: SequentialResults | readonly Record<string, unknown>[]) => (Array.isArray(t) ? t : (t as SequentialResults).rows);
 
 export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: string) => string) {
-  // Results of sequential runs survive between cells: re-running an unchanged cell reuses them.
-  const cache = sequentialCache;
+  // Results of sequential runs survive between cells (memory) and between kernels (disk): re-running an unchanged
+  // notebook reuses them.
+  const cacheDir = defaultCacheDir();
+  const cache = layeredCache(sequentialCache, cacheDir ? openDiskCache(cacheDir) : undefined);
 
   const readSeries = (input: string | readonly string[], options: WavelengthOptions = {}): Series => {
     const list = typeof input === 'string' ? [input] : input;
-    const paths: string[] = [];
-    for (const p of list.map(resolve)) {
-      if (files.isDirectory(p)) paths.push(...naturalSort(files.list(p).filter((f) => /\.(xy|xye|dat|chi|xrdml|brml|raw|ras|rasx|gsa|gss|fxye|uxd)$/i.test(f))).map((f) => `${p}/${f}`));
-      else paths.push(p);
-    }
+    const read = memoizedReader();
+    // Folders give their scans; a multi-scan file (NeXus series, XRDML with several scans) gives `FILE#N` per scan.
+    const paths = seriesPatterns(files, list.map(resolve), read);
     if (!paths.length) throw new Error(`no scan files in ${list.join(', ')}`);
-    return { files: paths, scans: paths.map((p) => readScan(files, p, options)) };
+    return { files: paths, scans: paths.map((p) => readScan(files, p, options, read)) };
   };
 
   /** Pattern times: a scan log, a start and a period, or the files' headers (science.md §6: a pattern stands for its exposure's middle). */
@@ -120,6 +135,11 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
       const m = matchScanLog(series.files, parseScanLog(new TextDecoder().decode(files.readBytes(resolve(times.log))), clock));
       warnings.push(...m.warnings);
       return [...m.exposures];
+    }
+    if (times?.modificationTime) {
+      warnings.push("pattern times are the files' modification times (taken as the end of each exposure)");
+      const mtimeS = (f: string) => Date.parse(files.mtime(parseScanRef(f, (x) => files.exists(x)).file)) / 1000;
+      return exposuresFromModificationTimes(series.files.map(mtimeS), times.exposureS);
     }
     if (times?.start) return exposuresFromPeriod(series.files.length, parseTimestampUnixS(times.start, clock), times.periodS ?? NaN);
     return series.scans.map((s) => (s.startTime ? exposureFromHeader(s, clock) : undefined));

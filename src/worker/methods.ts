@@ -1,14 +1,14 @@
 /** Engine calls from the extension host (custom editor), the CLI and the sequential pool, by name. Arguments and results are structured-clonable. */
 import type { FileAccess } from './nodeFiles.ts';
 import type { ToEditor, ScanView } from '../protocol/scanEditor.ts';
-import { readData } from '../core/io/index.ts';
+import { readDataAnyFormat as readData } from './hdf5.ts';
 import { dominantWavelengthAngstrom, type Scan } from '../core/data/scan.ts';
 import { convertAxis } from '../core/data/axis.ts';
 import { findPeaks } from '../core/diffraction/peaks.ts';
 import { minMaxDecimate } from '../core/plot/decimate.ts';
 import { dataCsv } from './dataCsv.ts';
 import { fitPattern, type ModelSpec } from './refine.ts';
-import { readScan } from './api.ts';
+import { memoizedReader, readScan } from './api.ts';
 import { SequentialJob, type WireSeed } from './sequentialJob.ts';
 import { lithiumTimeline } from '../core/operando/lithium.ts';
 import { differentialCapacity } from '../core/operando/differentialCapacity.ts';
@@ -171,10 +171,12 @@ export async function callMethod(method: string, args: readonly unknown[], files
     case 'seqBegin': {
       const [jobId, model] = args as [string, ModelSpec];
       const cache = new Map<string, Scan>();
+      // The scans of a multi-scan file (`run.nxs#5`) share one read of the file.
+      const readFile = memoizedReader(2);
       const read = (file: string) => {
         let s = cache.get(file);
         if (!s) {
-          s = readScan(files, file);
+          s = readScan(files, file, {}, readFile);
           cache.set(file, s);
           if (cache.size > 4) cache.delete(cache.keys().next().value as string);
         }

@@ -8,6 +8,7 @@ import { fitLeBail, fitPawley, type LeBailOptions, type LeBailResult, type Phase
 import { phasePreset, type Phase } from '../core/diffraction/phases.ts';
 import { estimateLattice } from '../core/diffraction/peaks.ts';
 import type { StrainModel } from '../core/diffraction/strain.ts';
+import type { SizeModel } from '../core/diffraction/size.ts';
 import type { InstrumentProfile } from '../core/diffraction/patternModel.ts';
 import { fitRietveld, layeredPhase, type RietveldPhase, type RietveldResult } from '../core/diffraction/rietveld.ts';
 
@@ -18,12 +19,20 @@ export interface ModelSpec {
   /** Pawley by default: on our tests it is as accurate as Le Bail or better, and faster when seeded. */
   readonly method?: 'lebail' | 'pawley';
   readonly strain?: StrainModel;
+  /** Crystallite size: 'iso' refines an isotropic Scherrer size L (K = 1) and its Lorentzian share; default none. */
+  readonly size?: SizeModel;
   readonly rangeDeg?: readonly [number, number];
   readonly exclusions?: LeBailOptions['exclusions'];
   readonly wavelengths?: readonly WavelengthLine[];
   readonly instrument?: Partial<InstrumentProfile>;
   /** σ(λ)/λ of a calibrated instrument file: added to the cell σ in quadrature (a ∝ λ at fixed 2θ). */
   readonly wavelengthRelativeSigma?: number;
+  /**
+   * An internal standard present in every pattern (e.g. `al` for the current collector, `al:4.0495`): added as a phase
+   * with its cell held at the reference value while the flat-detector distance error ΔD/D is refined, so that the
+   * other phases' cells are measured on the standard's 2θ scale (science.md §1).
+   */
+  readonly internalStandard?: string;
 }
 
 /** A phase from `name[:a[,c]]` (or `name:a,b,c` for orthorhombic cells). */
@@ -40,9 +49,13 @@ export function phaseFromSpec(spec: string): Phase {
 const HOLD_INSTRUMENT = { U: false, V: false, W: false, P: false, X: false, Y: false, asymmetry: false } as const;
 
 export function leBailOptions(model: ModelSpec, extra: Partial<LeBailOptions> = {}): LeBailOptions {
+  const hold = model.instrument ? HOLD_INSTRUMENT : {};
+  const standard = model.internalStandard ? { detectorDistance: true } : {};
   return {
-    ...(model.instrument ? { refine: HOLD_INSTRUMENT } : {}),
+    ...(model.instrument || model.internalStandard ? { refine: { ...hold, ...standard } } : {}),
     strain: model.strain,
+    // Only when asked for: an absent key keeps the model (and the sequential cache key) as before.
+    ...(model.size && model.size !== 'none' ? { size: model.size } : {}),
     rangeDeg: model.rangeDeg,
     exclusions: model.exclusions,
     wavelengths: model.wavelengths,
@@ -52,9 +65,20 @@ export function leBailOptions(model: ModelSpec, extra: Partial<LeBailOptions> = 
   };
 }
 
-/** Whole-pattern fit of one scan. */
+/** The model's phases, the internal standard last (its cell held fixed). */
+export function modelPhases(model: ModelSpec): Phase[] {
+  const phases = model.phases.map(phaseFromSpec);
+  if (model.internalStandard) phases.push({ ...phaseFromSpec(model.internalStandard), fixedCell: true });
+  return phases;
+}
+
+/**
+ * Whole-pattern fit of one scan. Without start phases or a seed, layered phases start from the quick peak estimate
+ * (003, 104, 110), not from the preset cell: a cell a few per cent away from the preset (a charged cathode) is
+ * beyond what a whole-pattern least squares can bridge from the preset.
+ */
 export function fitPattern(scan: Scan, model: ModelSpec, extra: Partial<LeBailOptions> = {}, phases?: readonly Phase[]): LeBailResult {
-  const use = phases ?? model.phases.map(phaseFromSpec);
+  const use = phases ?? (extra.seed ? modelPhases(model) : quickEstimate(scan, model));
   const fit = model.method === 'lebail' ? fitLeBail : fitPawley;
   return fit(scan, use, leBailOptions(model, extra));
 }
@@ -62,9 +86,8 @@ export function fitPattern(scan: Scan, model: ModelSpec, extra: Partial<LeBailOp
 /** Start cells from a few strong reflections of each phase (layered: 003, 104, 110). */
 export function quickEstimate(scan: Scan, model: ModelSpec): Phase[] {
   const withLines = model.wavelengths?.length ? { ...scan, wavelengths: model.wavelengths } : scan;
-  return model.phases.map((spec) => {
-    const phase = phaseFromSpec(spec);
-    if (phase.spaceGroup !== 'R-3m') return phase;
+  return modelPhases(model).map((phase) => {
+    if (phase.spaceGroup !== 'R-3m' || phase.fixedCell) return phase;
     try {
       const est = estimateLattice(withLines, phase, { reflections: ['003', '104', '110'], windowDeg: 0.6 });
       return { ...phase, cell: est.cell };
@@ -82,6 +105,9 @@ export interface FitSummary {
   readonly zeroDeg: number;
   readonly zeroSigma: number;
   readonly displacement: number;
+  /** ΔD/D and its σ (refined against an internal standard). */
+  readonly detectorDistanceRelative: number;
+  readonly detectorDistanceRelativeSigma: number;
   readonly Rwp: number;
   readonly RwpBackgroundSubtracted: number;
   readonly Rp: number;
@@ -105,6 +131,8 @@ export function summarize(result: LeBailResult): FitSummary {
     zeroDeg: result.zeroDeg,
     zeroSigma: result.zeroSigma,
     displacement: result.displacement,
+    detectorDistanceRelative: result.detectorDistanceRelative,
+    detectorDistanceRelativeSigma: result.detectorDistanceRelativeSigma,
     Rwp: result.Rwp,
     RwpBackgroundSubtracted: result.RwpBackgroundSubtracted,
     Rp: result.Rp,
@@ -123,7 +151,8 @@ export function summarize(result: LeBailResult): FitSummary {
  * an fcc structure; other phases are refused (no structure to compute).
  */
 export function fitRietveldPattern(scan: Scan, model: ModelSpec, composition = 'NMC811', phases?: readonly Phase[]): RietveldResult {
-  const use = phases ?? model.phases.map(phaseFromSpec);
+  if (model.size && model.size !== 'none') throw new RangeError('--size is not supported by --method rietveld (Le Bail and Pawley only)');
+  const use = phases ?? modelPhases(model);
   const specs: RietveldPhase[] = use.map((p) => {
     if (p.spaceGroup === 'R-3m') return layeredPhase(p, composition);
     const metal = p.name.toLowerCase() === 'al' ? 'Al' : p.name.toLowerCase() === 'cu' ? 'Cu' : undefined;

@@ -9,11 +9,12 @@ import path from 'node:path';
 import { WorkerClient } from './workerClient.ts';
 import { runSequential, chunkRanges, type SequentialCache, type SequentialResult, type Seed, type FitLike, type PhaseLike } from '../core/operando/sequential.ts';
 import { fnv1a64 } from '../core/operando/hash.ts';
+import { parseScanRef } from '../core/operando/scanRef.ts';
 import { buildResultsTable, type ResultsTable } from '../core/operando/resultsTable.ts';
 import type { AlignedPattern } from '../core/operando/align.ts';
 import { exposureMidUnixS, type Exposure } from '../core/operando/seriesTimes.ts';
 import type { Phase } from '../core/diffraction/phases.ts';
-import { phaseFromSpec, type FitSummary, type ModelSpec } from './refine.ts';
+import { modelPhases, phaseFromSpec, type FitSummary, type ModelSpec } from './refine.ts';
 import type { FileAccess } from './nodeFiles.ts';
 
 export interface SequentialRunOptions {
@@ -43,17 +44,32 @@ export function toFitLike(s: FitSummary): FitLike & { readonly summary: FitSumma
     beta: p.spaceGroup === 'C2/m' ? p.beta : undefined,
     betaSigma: p.spaceGroup === 'C2/m' ? p.betaSigma : undefined,
     strain: { e001: p.strain.e001, e001Sigma: p.strain.e001Sigma },
+    ...(p.size && p.size.model !== 'none' ? { size: { lengthNm: p.size.lengthNm, lengthNmSigma: p.size.lengthNmSigma } } : {}),
     fwhm003Deg: p.fwhm003Deg,
     layered: p.layered,
     z: p.z,
   }));
-  return { phases, Rwp: s.Rwp, chi2red: s.chi2red, gof: s.gof, stopReason: s.stopReason, converged: s.converged, summary: s };
+  return {
+    phases,
+    Rwp: s.Rwp,
+    chi2red: s.chi2red,
+    gof: s.gof,
+    stopReason: s.stopReason,
+    converged: s.converged,
+    ...(s.detectorDistanceRelativeSigma > 0
+      ? { detectorDistanceRelative: s.detectorDistanceRelative, detectorDistanceRelativeSigma: s.detectorDistanceRelativeSigma }
+      : {}),
+    summary: s,
+  };
 }
 
 /** Start phases from a summary's refined cells. */
 function cellsOf(summary: FitSummary, model: ModelSpec): Phase[] {
+  const phases = modelPhases(model);
   return summary.phases.map((p, k) => {
-    const base = phaseFromSpec(model.phases[k] ?? p.name);
+    const base = phases[k] ?? phaseFromSpec(p.name);
+    // An internal standard keeps its reference cell.
+    if (base.fixedCell) return base;
     return { ...base, cell: { a: p.a, b: p.b, c: p.c, alphaDeg: p.alpha, betaDeg: p.beta, gammaDeg: p.gamma } };
   });
 }
@@ -87,6 +103,7 @@ export async function runSequentialRefinement(options: SequentialRunOptions): Pr
   try {
     await Promise.all(clients.map((_, w) => call(w, 'seqBegin', [jobId, options.model])));
     const hashes = new Map<number, string>();
+    const fileHashes = new Map<string, string>();
     // The engine's identity is part of the model: results cached by another build are never reused.
     const modelKey = JSON.stringify({ ...options.model, instrument: undefined, engine: engineIdentity(script) });
     return await runSequential<string, Phase[], FitLike & { summary: FitSummary }>(options.files, {
@@ -108,7 +125,13 @@ export async function runSequentialRefinement(options: SequentialRunOptions): Pr
       identity: {
         contentHash: (file, i) => {
           let h = hashes.get(i);
-          if (!h) hashes.set(i, (h = fnv1a64(options.fileAccess.readBytes(file))));
+          if (!h) {
+            // `run.nxs#5` is scan 5 of run.nxs: the file's hash (once per file) and the scan index.
+            const ref = parseScanRef(file, (f) => options.fileAccess.exists(f));
+            let fileHash = fileHashes.get(ref.file);
+            if (!fileHash) fileHashes.set(ref.file, (fileHash = fnv1a64(options.fileAccess.readBytes(ref.file))));
+            hashes.set(i, (h = ref.file === file ? fileHash : `${fileHash}#${ref.scan}`));
+          }
           return h;
         },
         model: modelKey,

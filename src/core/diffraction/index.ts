@@ -28,8 +28,9 @@ export {
   strainFwhmFromGsasMustrain,
   uniaxialStrainFwhm,
 } from './strain.ts';
+export { SizeModel, integralBreadthRatio, scherrerBroadeningDeg, scherrerLengthNm, volumeWeightedLengthNm } from './size.ts';
 export { chebyshevBasis, evaluateBackground } from './background.ts';
-export { INSTRUMENT_DEFAULTS, type InstrumentProfile, REFINE_DEFAULTS, type RefineFlags } from './patternModel.ts';
+export { INSTRUMENT_DEFAULTS, type InstrumentProfile, type PhaseSize, REFINE_DEFAULTS, type RefineFlags } from './patternModel.ts';
 export {
   type Exclusion,
   LE_BAIL_DEFAULTS,
@@ -37,6 +38,7 @@ export {
   type LeBailResult,
   type PhaseResult,
   type ReflectionResult,
+  type SizeResult,
   type StrainResult,
   fitLeBail,
   fitPawley,

@@ -27,6 +27,7 @@ import {
   INSTRUMENT_DEFAULTS,
   type InstrumentProfile,
   type PatternModel,
+  type PhaseSize,
   type PhaseStrain,
   REFINE_DEFAULTS,
   type RefineFlags,
@@ -45,6 +46,7 @@ import {
 import type { Phase } from './phases.ts';
 import { cellFromFree } from './phases.ts';
 import { type StrainModel, stephensFromUniaxial } from './strain.ts';
+import { type SizeModel, integralBreadthRatio } from './size.ts';
 
 /** A region left out of the fit, in 2θ (deg), d (Å) or q (Å⁻¹) so that it carries across wavelengths. */
 export interface Exclusion {
@@ -64,6 +66,14 @@ export interface LeBailOptions {
   readonly strain?: StrainModel | readonly StrainModel[];
   /** Start values of the strain parameters (ε as FWHM of Δd/d), for all phases. */
   readonly strainStart?: Partial<Omit<PhaseStrain, 'model'>>;
+  /**
+   * Crystallite-size model for all phases, or one per phase: 'iso' refines an isotropic Scherrer size L and its
+   * Lorentzian share ζ_s (size.ts). It needs a calibrated instrument: X (also ∝ 1/cosθ) is then held unless
+   * `refine.X` says otherwise, and any refined instrumental width would absorb part of the size.
+   */
+  readonly size?: SizeModel | readonly SizeModel[];
+  /** Start values of the size (L in nm, ζ_s) and the Scherrer constant K (held), for all phases. */
+  readonly sizeStart?: Partial<Omit<PhaseSize, 'model'>>;
   /** Instrument profile and geometry (start values; held fixed unless `refine` says otherwise). */
   readonly instrument?: Partial<InstrumentProfile>;
   readonly refine?: Partial<RefineFlags>;
@@ -90,6 +100,8 @@ export interface LeBailOptions {
 export const LE_BAIL_DEFAULTS = {
   strain: 'iso' as StrainModel,
   strainStart: { iso: 3e-4, e001: 3e-4, zeta: 0.5 },
+  size: 'none' as SizeModel,
+  sizeStart: { lengthNm: 100, zeta: 0.5, scherrerK: 1 },
   backgroundTerms: 12,
   windowFwhm: 30,
   fcjNodes: 6,
@@ -127,6 +139,32 @@ export interface StrainResult {
   readonly stephensSigma?: readonly number[];
 }
 
+/**
+ * Crystallite size of a phase (size.ts): the Scherrer size L = K λ / (Γ_size cosθ) from the FWHM Γ_size of the size
+ * contribution (K = 1 by default: GSAS-II's isotropic "size", in nm here), and the volume-weighted column length
+ * ⟨L⟩_V = λ / (β cosθ) from the integral breadth β of the refined size profile (Stokes & Wilson). The refined
+ * parameter is 1/L; L = ∞ (and ⟨L⟩_V = ∞) when it reaches 0 or when the model is 'none'.
+ */
+export interface SizeResult {
+  readonly model: SizeModel;
+  readonly lengthNm: number;
+  readonly lengthNmSigma: number;
+  readonly inverseLengthPerNm: number;
+  readonly inverseLengthPerNmSigma: number;
+  /** Volume-weighted column length ⟨L⟩_V (nm), σ from the covariance of 1/L and ζ_s. */
+  readonly volumeWeightedNm: number;
+  readonly volumeWeightedNmSigma: number;
+  /** Lorentzian share ζ_s of the size broadening. */
+  readonly zeta: number;
+  readonly zetaSigma: number;
+  /**
+   * ζ_s ended on a bound (0 or 1; 1, a purely Lorentzian size profile, is the usual case): the σ of L and ⟨L⟩_V are
+   * then those with ζ_s held there, and zetaSigma is not meaningful.
+   */
+  readonly zetaAtBound: boolean;
+  readonly scherrerK: number;
+}
+
 /** One phase of a result. σ are 0 for parameters held fixed. */
 export interface PhaseResult {
   readonly name: string;
@@ -145,6 +183,7 @@ export interface PhaseResult {
   readonly volume: number;
   readonly volumeSigma: number;
   readonly strain: StrainResult;
+  readonly size: SizeResult;
   /** FWHM of 003 (deg, main line) when the phase has that reflection in range, else undefined. */
   readonly fwhm003Deg?: number;
   readonly reflections: readonly ReflectionResult[];
@@ -158,6 +197,9 @@ export interface LeBailResult {
   /** Bragg–Brentano specimen displacement (mm). */
   readonly displacement: number;
   readonly displacementSigma: number;
+  /** Flat-detector distance error ΔD/D (refined against an internal standard, else as given) and its σ. */
+  readonly detectorDistanceRelative: number;
+  readonly detectorDistanceRelativeSigma: number;
   /** Instrument profile at the end of the fit. */
   readonly instrument: InstrumentProfile;
   /** Every named parameter of the model with its σ (0 when held fixed). */
@@ -443,6 +485,26 @@ function phaseStrains(phases: readonly Phase[], options: LeBailOptions): PhaseSt
   });
 }
 
+/** Make a size spec per phase. */
+function phaseSizes(phases: readonly Phase[], options: LeBailOptions): PhaseSize[] {
+  const d = LE_BAIL_DEFAULTS.sizeStart;
+  const s = options.sizeStart ?? {};
+  return phases.map((_, i) => ({
+    model: Array.isArray(options.size)
+      ? ((options.size as readonly SizeModel[])[i] ?? LE_BAIL_DEFAULTS.size)
+      : ((options.size as SizeModel | undefined) ?? LE_BAIL_DEFAULTS.size),
+    lengthNm: s.lengthNm ?? d.lengthNm,
+    zeta: s.zeta ?? d.zeta,
+    scherrerK: s.scherrerK ?? d.scherrerK,
+  }));
+}
+
+/** X (Lorentzian ∝ 1/cosθ) is the size's own angular dependence: held when a size is refined, unless asked for. */
+function sizeHoldsX(options: LeBailOptions): Partial<RefineFlags> {
+  const sized = (Array.isArray(options.size) ? options.size : [options.size]).some((m) => m !== undefined && m !== 'none');
+  return sized && options.refine?.X === undefined ? { X: false } : {};
+}
+
 /**
  * Apply a seed's parameter values to a fresh model, matched by name (cell, profile, strain, background and the
  * intensities, named `phase.I.h,k,l`). False when a phase has no intensity in common with the seed.
@@ -587,7 +649,7 @@ function wholePatternFit(scan: Scan, phases: readonly Phase[], options: LeBailOp
   if (!phases.length) throw new RangeError('fitLeBail: at least one phase is needed');
   const lines = emissionLines(scan, options.wavelengths);
   const pts = selectPoints(scan, lines, options);
-  const refine: RefineFlags = { ...REFINE_DEFAULTS, ...options.refine };
+  const refine: RefineFlags = { ...REFINE_DEFAULTS, ...sizeHoldsX(options), ...options.refine };
   const build = (seed: LeBailResult | undefined): { model: PatternModel; seeded: boolean } => {
     const instrument: InstrumentProfile = { ...INSTRUMENT_DEFAULTS, ...seed?.instrument, ...options.instrument };
     const model = createPatternModel({
@@ -595,6 +657,7 @@ function wholePatternFit(scan: Scan, phases: readonly Phase[], options: LeBailOp
       lines,
       phases,
       strain: phaseStrains(phases, options),
+      size: phaseSizes(phases, options),
       instrument,
       refine,
       backgroundTerms: options.backgroundTerms ?? LE_BAIL_DEFAULTS.backgroundTerms,
@@ -792,6 +855,7 @@ function buildResult(
         ? { stephens: [0, 1, 2, 3].map(strainVal), stephensSigma: [0, 1, 2, 3].map(strainSig) }
         : {}),
     };
+    const size = sizeResult(model, pts, mp, sigmaOf, lm);
     const nl = lines.length;
     const main = lines.reduce((bi, l, j) => (l.ratio > lines[bi].ratio ? j : bi), 0);
     const reflections: ReflectionResult[] = mp.reflections.map((rf, r) => {
@@ -825,6 +889,7 @@ function buildResult(
       volume: cellVolume(cell),
       volumeSigma: withLambda(3 * cellVolume(cell), volumeSigma),
       strain,
+      size,
       ...(r003 >= 0 ? { fwhm003Deg: model.peakFwhm[mp.firstPeak + r003 * nl + main] } : {}),
       reflections,
     };
@@ -838,6 +903,7 @@ function buildResult(
       lines,
       phases: model.phases.map((mp) => mp.phase),
       strain: model.phases.map((mp) => ({ model: mp.strainModel, iso: 0, e001: 0, stephens: [0, 0, 0, 0], zeta: 0 })),
+      size: model.phases.map((mp) => ({ model: mp.sizeModel, lengthNm: 1, zeta: 0, scherrerK: mp.scherrerK })),
       instrument: INSTRUMENT_DEFAULTS,
       refine,
       backgroundTerms: model.backgroundTerms,
@@ -880,6 +946,8 @@ function buildResult(
     zeroSigma: sigmaOf(idx('zeroDeg')),
     displacement: get('displacementMm'),
     displacementSigma: sigmaOf(idx('displacementMm')),
+    detectorDistanceRelative: get('detectorDistanceRelative'),
+    detectorDistanceRelativeSigma: sigmaOf(idx('detectorDistanceRelative')),
     instrument: inst,
     parameters,
     Rwp: stats.rwp,
@@ -900,3 +968,93 @@ function buildResult(
   };
 }
 
+
+/**
+ * The size result of one phase: L = 1/(1/L) with σ_L = σ_{1/L} / (1/L)², and ⟨L⟩_V = L / (K b(ζ_s)) with σ from the
+ * covariance of 1/L and ζ_s (∂b/∂ζ_s by central differences).
+ */
+function sizeResult(
+  model: PatternModel,
+  pts: FitPoints,
+  mp: PatternModel['phases'][number],
+  sigmaOf: (fullIndex: number) => number,
+  lm: LmResult | undefined,
+): SizeResult {
+  const K = mp.scherrerK;
+  if (mp.sizeModel === 'none') {
+    return {
+      model: 'none',
+      lengthNm: Infinity,
+      lengthNmSigma: 0,
+      inverseLengthPerNm: 0,
+      inverseLengthPerNmSigma: 0,
+      volumeWeightedNm: Infinity,
+      volumeWeightedNmSigma: 0,
+      zeta: 0,
+      zetaSigma: 0,
+      zetaAtBound: false,
+      scherrerK: K,
+    };
+  }
+  const inv = model.full[mp.sizeIndex];
+  const zeta = model.full[mp.sizeZetaIndex];
+  const zetaDef = model.params[mp.sizeZetaIndex];
+  const zetaAtBound = zetaDef.refine && (zeta <= zetaDef.lower || zeta >= zetaDef.upper);
+  // At ζ_s = 1 only ζ_s/L enters H_L and (1 − ζ_s)²/L² has zero slope in H_G: the columns of 1/L and ζ_s are
+  // proportional and the unconstrained covariance is singular. σ(1/L) then comes from a Jacobian at the solution with
+  // ζ_s held on its bound.
+  const sInv = lm && zetaAtBound && model.params[mp.sizeIndex].refine ? sigmaWithHeld(model, pts, mp.sizeZetaIndex, mp.sizeIndex) : sigmaOf(mp.sizeIndex);
+  const sZeta = zetaAtBound ? 0 : sigmaOf(mp.sizeZetaIndex);
+  const zetaSigmaReported = sigmaOf(mp.sizeZetaIndex);
+  const b = integralBreadthRatio(zeta);
+  const h = 1e-6;
+  const dbdz = (integralBreadthRatio(Math.min(zeta + h, 1)) - integralBreadthRatio(Math.max(zeta - h, 0))) / (Math.min(zeta + h, 1) - Math.max(zeta - h, 0));
+  const lv = 1 / (K * b * inv);
+  // ⟨L⟩_V = 1/(K b (1/L)): ∂/∂(1/L) = −⟨L⟩_V/(1/L), ∂/∂ζ_s = −⟨L⟩_V b′/b.
+  const gInv = -lv / inv;
+  const gZeta = (-lv * dbdz) / b;
+  const P = model.free.length;
+  const tInv = model.work.fullToFree[mp.sizeIndex];
+  const tZeta = model.work.fullToFree[mp.sizeZetaIndex];
+  const cov = lm && !zetaAtBound && tInv >= 0 && tZeta >= 0 ? lm.covariance[tInv * P + tZeta] : 0;
+  const varLv = gInv * gInv * sInv * sInv + gZeta * gZeta * sZeta * sZeta + 2 * gInv * gZeta * cov;
+  return {
+    model: mp.sizeModel,
+    lengthNm: 1 / inv,
+    lengthNmSigma: inv > 0 ? sInv / (inv * inv) : sInv > 0 ? Infinity : 0,
+    inverseLengthPerNm: inv,
+    inverseLengthPerNmSigma: sInv,
+    volumeWeightedNm: lv,
+    volumeWeightedNmSigma: inv > 0 ? Math.sqrt(Math.max(varLv, 0)) : sInv > 0 ? Infinity : 0,
+    zeta,
+    zetaSigma: zetaSigmaReported,
+    zetaAtBound,
+    scherrerK: K,
+  };
+}
+
+/** σ of parameter `wantFullIndex` from a Jacobian at the current solution with parameter `heldFullIndex` held. */
+function sigmaWithHeld(model: PatternModel, pts: FitPoints, heldFullIndex: number, wantFullIndex: number): number {
+  const held = model.params[heldFullIndex];
+  held.refine = false;
+  updateFree(model);
+  try {
+    const lm = levenbergMarquardt(
+      {
+        y: pts.y,
+        weights: pts.w,
+        start: packFree(model),
+        lower: Float64Array.from(model.free, (fi) => model.params[fi].lower),
+        upper: Float64Array.from(model.free, (fi) => model.params[fi].upper),
+        model: (theta, out) => evaluateModel(model, theta, out),
+        jacobian: (theta, f, jac) => modelJacobian(model, theta, f, jac),
+      },
+      { maxIterations: 0, covarianceAtSolution: true },
+    );
+    const t = model.work.fullToFree[wantFullIndex];
+    return t >= 0 ? lm.sigma[t] : 0;
+  } finally {
+    held.refine = true;
+    updateFree(model);
+  }
+}

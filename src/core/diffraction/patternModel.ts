@@ -1,14 +1,16 @@
 /**
  * The whole-pattern model shared by Le Bail and Pawley fits: phases → reflections → peaks (one per reflection and
- * emission line) → TCH pseudo-Voigt profiles with hkl-dependent strain, FCJ asymmetry and geometric shifts,
- * on a Chebyshev background. Parameters live in one flat vector (`full`); the refined subset maps into the
+ * emission line) → TCH pseudo-Voigt profiles with hkl-dependent strain, isotropic crystallite size, FCJ asymmetry
+ * and geometric shifts, on a Chebyshev background. Parameters live in one flat vector (`full`); the refined subset maps into the
  * least-squares θ. The analytic Jacobian covers every parameter except the two FCJ ratios (finite differences).
  *
  * Peak position:  2θ_pk = 2θ_B(λ_j, d_hkl) + zero − 2 s cosθ/R − (1/μ) sin2θ/(2R) + (dx sin2θ − dy cos2θ)/R
  *   + (ΔD/D) sin2θ cos2θ (Bragg–Brentano displacement and transparency, Debye–Scherrer capillary offsets, flat-detector
  *   distance; science.md §1, rad → deg).
  * Widths (TCH 1987; strain per reflection, science.md §4):
- *   H_G² = U tan²θ + V tanθ + W + P/cos²θ + ((1 − ζ) Γ_hkl)²,  H_L = X/cosθ + Y tanθ + ζ Γ_hkl,  Γ_hkl = 2 ε_hkl tanθ.
+ *   H_G² = U tan²θ + V tanθ + W + P/cos²θ + ((1 − ζ) Γ_hkl)² + ((1 − ζ_s) Γ_s)²,
+ *   H_L = X/cosθ + Y tanθ + ζ Γ_hkl + ζ_s Γ_s,  Γ_hkl = 2 ε_hkl tanθ,  Γ_s = K λ_j / (L cosθ) (size.ts; per line j).
+ * The size is refined as 1/L (nm⁻¹): linear in the width, and free to reach 0 (no size broadening) without a pole.
  */
 import { type Cell, inverseDSquared, reciprocalMetricTensor } from './cell.ts';
 import { FOUR_LN2, GAUSS_NORM, LORENTZ_NORM, fcjWeights, newTchWidths, tchWidths } from './profiles.ts';
@@ -16,6 +18,7 @@ import { type Phase, cellFromFree, freeCellParameters } from './phases.ts';
 import { type Reflection, explicitReflections, generateReflections } from './reflections.ts';
 import { type CrystalSystem, type SpaceGroup, spaceGroup } from './spaceGroups.ts';
 import { type StrainModel, SQRT_8LN2 } from './strain.ts';
+import type { SizeModel } from './size.ts';
 import { chebyshevBasis } from './background.ts';
 
 const DEG = Math.PI / 180;
@@ -94,10 +97,17 @@ export interface RefineFlags {
   readonly strain: boolean;
   /** The Lorentzian share ζ of the strain broadening. */
   readonly zeta: boolean;
+  /** The crystallite size 1/L of phases whose size model is not 'none'. */
+  readonly size: boolean;
+  /** The Lorentzian share ζ_s of the size broadening. */
+  readonly sizeZeta: boolean;
   readonly background: boolean;
 }
 
-/** Default refinement: cell, zero, W, X, strain, ζ and background; the rest is held at the instrument values. */
+/**
+ * Default refinement: cell, zero, W, X, strain, ζ, size and ζ_s (of phases with a size model) and background; the
+ * rest is held at the instrument values.
+ */
 export const REFINE_DEFAULTS: RefineFlags = {
   cell: true,
   zero: true,
@@ -114,6 +124,8 @@ export const REFINE_DEFAULTS: RefineFlags = {
   asymmetry: false,
   strain: true,
   zeta: true,
+  size: true,
+  sizeZeta: true,
   background: true,
 };
 
@@ -125,6 +137,17 @@ export interface PhaseStrain {
   /** Stephens −3m coefficients S400, S004, S202, S301 (Å⁻⁴). */
   readonly stephens: readonly [number, number, number, number];
   readonly zeta: number;
+}
+
+/**
+ * Per-phase crystallite size (size.ts): model, start size L (nm), start Lorentzian share ζ_s, and the Scherrer
+ * constant K (held): Γ_size = K λ / (L cosθ).
+ */
+export interface PhaseSize {
+  readonly model: SizeModel;
+  readonly lengthNm: number;
+  readonly zeta: number;
+  readonly scherrerK: number;
 }
 
 /** A parameter of the full vector. */
@@ -156,6 +179,11 @@ export interface ModelPhase {
   readonly cellIndex: Int32Array;
   readonly strainIndex: Int32Array;
   readonly zetaIndex: number;
+  readonly sizeModel: SizeModel;
+  /** Full-vector indices of 1/L (nm⁻¹) and ζ_s; −1 without a size model. */
+  readonly sizeIndex: number;
+  readonly sizeZetaIndex: number;
+  readonly scherrerK: number;
   /** First peak of this phase in the peak arrays. */
   readonly firstPeak: number;
 }
@@ -164,7 +192,7 @@ const MAX_NODES = 24;
 /** Half-width (FWHM) of the window in which position and width derivatives are accumulated. */
 const JACOBIAN_WINDOW_FWHM = 12;
 /** Maximum number of (parameter, dPos, dH_G, dH_L) entries per peak. */
-const MAX_ENTRIES = 24;
+const MAX_ENTRIES = 26;
 
 /** The compiled model. Built by `createPatternModel`; all work buffers are allocated once. */
 export interface PatternModel {
@@ -228,6 +256,8 @@ export interface PatternModelSpec {
   readonly lines: readonly EmissionLine[];
   readonly phases: readonly Phase[];
   readonly strain: readonly PhaseStrain[];
+  /** Crystallite size per phase; default none for every phase. */
+  readonly size?: readonly PhaseSize[];
   readonly instrument: InstrumentProfile;
   readonly refine: RefineFlags;
   readonly backgroundTerms: number;
@@ -327,7 +357,7 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
       cellNames.map((nm) => {
         const v = phase.cell[nm];
         const isAngle = nm.endsWith('Deg');
-        return add(`${phase.name}.${nm}`, v, refine.cell, isAngle ? v - 30 : v * 0.8, isAngle ? v + 30 : v * 1.2);
+        return add(`${phase.name}.${nm}`, v, refine.cell && phase.fixedCell !== true, isAngle ? v - 30 : v * 0.8, isAngle ? v + 30 : v * 1.2);
       }),
     );
     const st = spec.strain[pi];
@@ -346,6 +376,15 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
       }),
     );
     const zetaIndex = add(`${phase.name}.zeta`, st.zeta, refine.zeta && st.model !== 'none', 0, 1);
+    // Size parameters exist only for phases with a size model: the default model's parameter list is unchanged.
+    const sz = spec.size?.[pi];
+    const sizeModel: SizeModel = sz?.model ?? 'none';
+    if (sz && sizeModel !== 'none' && !(sz.lengthNm > 0 && sz.scherrerK > 0)) {
+      throw new RangeError(`size of '${phase.name}': the start size and the Scherrer constant must be positive`);
+    }
+    // 1/L between 0 (no size broadening) and 2 nm⁻¹ (L = 0.5 nm, about one cell).
+    const sizeIndex = sizeModel === 'none' ? -1 : add(`${phase.name}.size.inverseLengthPerNm`, 1 / sz!.lengthNm, refine.size, 0, 2);
+    const sizeZetaIndex = sizeModel === 'none' ? -1 : add(`${phase.name}.size.zeta`, sz!.zeta, refine.sizeZeta, 0, 1);
     const nr = reflections.length;
     // Intensities live in the full vector too (a view below), refined only by Pawley fits.
     const intensityIndex = params.length;
@@ -366,6 +405,10 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
       cellIndex,
       strainIndex,
       zetaIndex,
+      sizeModel,
+      sizeIndex,
+      sizeZetaIndex,
+      scherrerK: sz?.scherrerK ?? 1,
       firstPeak: peakCount,
     };
     peakCount += nr * lines.length;
@@ -584,6 +627,11 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
       s301 = full[mp.strainIndex[3]];
     }
     const zeta = mp.strainModel === 'none' ? 0 : full[mp.zetaIndex];
+    const sizeOn = mp.sizeModel !== 'none';
+    // Γ_s = K λ (1/L) / (10 cosθ) rad (λ in Å, L in nm): the line-independent factor K (1/L) / 10 in degrees.
+    const sizeFactor = sizeOn ? (mp.scherrerK / 10) * RAD : 0;
+    const invLength = sizeOn ? full[mp.sizeIndex] : 0;
+    const zetaS = sizeOn ? full[mp.sizeZetaIndex] : 0;
     const nr = mp.reflections.length;
     for (let r = 0; r < nr; r++) {
       const h = mp.h[r];
@@ -648,11 +696,15 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
           twoThB + zero + ((-2 * disp * cosT - (trans * sin2T) / 2 + dsx * sin2T - dsy * cos2T) / R + ddr * sin2T * cos2T) * RAD;
         // Widths.
         const gamma = 2 * eps * tanT * RAD;
+        // Scherrer: Γ_s = K λ_j / (L cosθ) (size.ts); ∂Γ_s/∂(1/L) = dGsDinv.
+        const dGsDinv = (sizeFactor * lam) / cosT;
+        const gammaS = dGsDinv * invLength;
         const hg2raw = U * tanT * tanT + V * tanT + W + P / (cosT * cosT) + extra * extra;
         const sg = (1 - zeta) * gamma;
-        const hg2 = Math.max(hg2raw + sg * sg, 1e-12);
+        const sgs = (1 - zetaS) * gammaS;
+        const hg2 = Math.max(hg2raw + sg * sg + sgs * sgs, 1e-12);
         const hgw = Math.sqrt(hg2);
-        const hlw = Math.max(X / cosT + Y * tanT + zeta * gamma, 0);
+        const hlw = Math.max(X / cosT + Y * tanT + zeta * gamma + zetaS * gammaS, 0);
         tchWidths(hgw, hlw, tch);
         model.peakPos[pk] = pos;
         model.peakFwhm[pk] = tch.fwhm;
@@ -692,9 +744,12 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
         // Widths follow the Bragg angle too (tanθ, 1/cosθ terms): ∂H_G/∂2θ and ∂H_L/∂2θ for the cell entries.
         const sec2 = 1 / (cosT * cosT);
         const dGammaDth = 2 * eps * RAD * sec2;
-        const dhg2Dth = (2 * U * tanT + V) * sec2 + 2 * P * tanT * sec2 + 2 * sg * (1 - zeta) * dGammaDth;
-        const dhgD2th = hg2raw + sg * sg > 1e-12 ? (dhg2Dth / (2 * hgw)) * (DEG / 2) : 0;
-        const dhlD2th = hlw > 0 ? (X * tanT / cosT + Y * sec2 + zeta * dGammaDth) * (DEG / 2) : 0;
+        // ∂Γ_s/∂θ = Γ_s tanθ.
+        const dGammaSDth = gammaS * tanT;
+        const dhg2Dth =
+          (2 * U * tanT + V) * sec2 + 2 * P * tanT * sec2 + 2 * sg * (1 - zeta) * dGammaDth + 2 * sgs * (1 - zetaS) * dGammaSDth;
+        const dhgD2th = hg2raw + sg * sg + sgs * sgs > 1e-12 ? (dhg2Dth / (2 * hgw)) * (DEG / 2) : 0;
+        const dhlD2th = hlw > 0 ? (X * tanT / cosT + Y * sec2 + zeta * dGammaDth + zetaS * dGammaSDth) * (DEG / 2) : 0;
         for (let j2 = 0; j2 < nc; j2++) {
           if (fullToFree[mp.cellIndex[j2]] < 0) continue;
           const g = work.gStarStep;
@@ -729,6 +784,11 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
             ne = pushEntry(work, base, ne, mp.strainIndex[q], 0, dgdG * dGde * dEps[q], zeta * dGde * dEps[q]);
           }
           ne = pushEntry(work, base, ne, mp.zetaIndex, 0, (-(1 - zeta) * gamma * gamma) / hgw, gamma);
+        }
+        if (sizeOn) {
+          // Mirrors the strain: ∂H_G/∂Γ_s = (1 − ζ_s)² Γ_s / H_G, ∂H_L/∂Γ_s = ζ_s; ∂H_G/∂ζ_s = −(1 − ζ_s) Γ_s² / H_G.
+          ne = pushEntry(work, base, ne, mp.sizeIndex, 0, (((1 - zetaS) * (1 - zetaS) * gammaS) / hgw) * dGsDinv, zetaS * dGsDinv);
+          ne = pushEntry(work, base, ne, mp.sizeZetaIndex, 0, (-(1 - zetaS) * gammaS * gammaS) / hgw, gammaS);
         }
         work.entryCount[pk] = ne;
       }

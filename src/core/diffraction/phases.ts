@@ -12,6 +12,11 @@ export interface Phase {
   readonly spaceGroup: string;
   readonly cell: Cell;
   readonly hkl?: readonly (readonly [number, number, number] | readonly [number, number, number, number])[];
+  /**
+   * An internal standard: the cell is held at its reference value (e.g. the Al current collector at 4.0495 Å), so
+   * that its peaks fix the 2θ scale (detector distance, λ) for the other phases instead of being fitted themselves.
+   */
+  readonly fixedCell?: boolean;
 }
 
 const hex = (a: number, c: number): Cell => ({ a, b: a, c, alphaDeg: 90, betaDeg: 90, gammaDeg: 120 });

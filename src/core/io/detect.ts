@@ -33,13 +33,13 @@ export const FORMATS: readonly FormatInfo[] = [
   { id: 'rasx', label: 'Rigaku RASX', extensions: ['.rasx'], kind: 'diffraction', supported: true },
   { id: 'pdcif', label: 'Powder CIF', extensions: ['.cif'], kind: 'diffraction', supported: true },
   { id: 'cif', label: 'Crystal structure CIF (no powder pattern)', extensions: ['.cif'], kind: 'diffraction', supported: false },
-  { id: 'stoe-raw', label: 'STOE WinXPOW RAW', extensions: ['.raw'], kind: 'diffraction', supported: false },
+  { id: 'stoe-raw', label: 'STOE WinXPOW RAW', extensions: ['.raw'], kind: 'diffraction', supported: true },
   { id: 'uxd', label: 'Bruker UXD', extensions: ['.uxd'], kind: 'diffraction', supported: true },
-  { id: 'nexus', label: 'NeXus/HDF5', extensions: ['.nxs', '.h5', '.hdf5'], kind: 'diffraction', supported: false },
+  { id: 'nexus', label: 'NeXus/HDF5 1D patterns', extensions: ['.nxs', '.h5', '.hdf5', '.nx5'], kind: 'diffraction', supported: true },
   { id: 'ndax', label: 'Neware NDAX', extensions: ['.ndax'], kind: 'electrochemistry', supported: true },
-  { id: 'nda', label: 'Neware NDA (version 29)', extensions: ['.nda'], kind: 'electrochemistry', supported: true },
+  { id: 'nda', label: 'Neware NDA (versions 29 and 130)', extensions: ['.nda'], kind: 'electrochemistry', supported: true },
   { id: 'neware-csv', label: 'Neware nested CSV export (cycle/step/record levels)', extensions: ['.csv'], kind: 'electrochemistry', supported: true },
-  { id: 'arbin-res', label: 'Arbin .res (MS Access database)', extensions: ['.res'], kind: 'electrochemistry', supported: false },
+  { id: 'arbin-res', label: 'Arbin .res (MS Access database)', extensions: ['.res'], kind: 'electrochemistry', supported: true },
   { id: 'gamry', label: 'Gamry DTA', extensions: ['.dta'], kind: 'electrochemistry', supported: true },
   { id: 'maccor', label: 'Maccor text export', extensions: ['.txt', '.041', '.052'], kind: 'electrochemistry', supported: true },
   { id: 'arbin', label: 'Arbin CSV export', extensions: ['.csv'], kind: 'electrochemistry', supported: true },
@@ -76,7 +76,10 @@ function sniff(bytes: Uint8Array): Map<string, number> {
   if (startsWith(bytes, 'RAW_')) return out.set('stoe-raw', 10);
   if (startsWith(bytes, 'BIO-LOGIC MODULAR FILE')) return out.set('mpr', 10);
   if (startsWith(bytes, 'NEWARE')) return out.set('nda', 10);
-  if (startsWith(bytes, '\x89HDF\r\n\x1a\n')) return out.set('nexus', 10);
+  // HDF5's superblock sits at 0 or, after a user block, at 512, 1024, 2048 … bytes.
+  for (let at = 0; at < bytes.length && at <= 1 << 16; at = at ? at * 2 : 512) {
+    if (startsWith(bytes, '\x89HDF\r\n\x1a\n', at)) return out.set('nexus', 10);
+  }
   if (startsWith(bytes, '\x00\x01\x00\x00Standard Jet DB')) return out.set('arbin-res', 10);
   if (isZip(bytes)) {
     let names: string[] = [];

@@ -7,6 +7,7 @@
  */
 import type { EchemRecord } from '../data/echem.ts';
 import type { ScanFile } from '../data/scan.ts';
+import { readArbinRes } from './arbinRes.ts';
 import { readBrml } from './brml.ts';
 import { readBrukerRaw } from './brukerRaw.ts';
 import { readChi } from './chi.ts';
@@ -17,9 +18,11 @@ import { readGsas } from './gsas.ts';
 import { readMpr } from './mpr.ts';
 import { readMpt } from './mpt.ts';
 import { readNda, readNdax } from './neware.ts';
+import { readNexus, type HdfAttribute, type HdfDatasetInfo, type HdfTree } from './nexus.ts';
 import { readPdcif } from './pdcif.ts';
 import { readRas } from './ras.ts';
 import { readRasx } from './rasx.ts';
+import { readStoeRaw } from './stoeRaw.ts';
 import { readUxd } from './uxd.ts';
 import { ParseError } from './parseError.ts';
 import { readXrdml } from './xrdml.ts';
@@ -28,8 +31,9 @@ import { readXy } from './xy.ts';
 export { detectFormat, FORMATS, ParseError };
 export type { Detection, FormatInfo, ReaderKind } from './detect.ts';
 export type { ColumnSource, EchemColumnMapping, EchemTableOptions } from './echemTable.ts';
-export { readEchemTable, readNewareCsv };
-export { readBrml, readBrukerRaw, readChi, readGamry, readGsas, readMpr, readMpt, readNda, readNdax, readPdcif, readRas, readRasx, readUxd, readXrdml, readXy };
+export { readEchemTable, readNewareCsv, readNexus };
+export type { HdfAttribute, HdfDatasetInfo, HdfTree };
+export { readArbinRes, readBrml, readBrukerRaw, readChi, readGamry, readGsas, readMpr, readMpt, readNda, readNdax, readPdcif, readRas, readRasx, readStoeRaw, readUxd, readXrdml, readXy };
 
 /** Options of {@link readData}. */
 export interface ReadOptions {
@@ -46,6 +50,16 @@ export const READERS: Readonly<Record<string, (bytes: Uint8Array, options?: Read
   xrdml: readXrdml,
   brml: readBrml,
   'bruker-raw': readBrukerRaw,
+  'stoe-raw': readStoeRaw,
+  // HDF5 needs the HDF5 library (WebAssembly), which runs in a thread of its own (src/worker/hdf5.ts); the core's
+  // part is readNexus over an HdfTree.
+  nexus: () => {
+    throw new ParseError({
+      format: 'nexus',
+      expected: 'a caller that reads HDF5 in its worker thread (CLI, notebook, viewer), or readNexus with an HdfTree',
+      found: 'a NeXus/HDF5 file passed to the synchronous readData',
+    });
+  },
   mpt: readMpt,
   mpr: readMpr,
   gsas: readGsas,
@@ -56,6 +70,7 @@ export const READERS: Readonly<Record<string, (bytes: Uint8Array, options?: Read
   ndax: readNdax,
   nda: readNda,
   gamry: readGamry,
+  'arbin-res': readArbinRes,
   arbin: (b, o) => readEchemTable(b, { format: 'arbin', columns: o?.columns }),
   maccor: (b, o) => readEchemTable(b, { format: 'maccor', columns: o?.columns }),
   'neware-csv': (b, o) => readNewareCsv(b, { columns: o?.columns }),

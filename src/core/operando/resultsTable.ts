@@ -58,6 +58,8 @@ export const PHASE_QUANTITIES = [
   'V_fu_sigma',
   'strain_001',
   'strain_001_sigma',
+  'size_nm',
+  'size_nm_sigma',
   'fwhm003_deg',
   'scale_relative',
   'scale_relative_sigma',
@@ -166,6 +168,8 @@ export function phaseQuantities(phase: PhaseLike): Record<PhaseQuantity, number>
     V_fu_sigma: svfu,
     strain_001: v(phase.strain?.e001),
     strain_001_sigma: v(phase.strain?.e001Sigma),
+    size_nm: v(phase.size?.lengthNm),
+    size_nm_sigma: v(phase.size?.lengthNmSigma),
     fwhm003_deg: v(phase.fwhm003Deg),
     scale_relative: v(phase.scale),
     scale_relative_sigma: v(phase.scaleSigma),
@@ -216,6 +220,8 @@ export function buildResultsTable(inputs: readonly ResultRowInput[]): ResultsTab
       Rwp: res?.Rwp,
       chi2red: res?.chi2red,
       gof: res?.gof,
+      detector_distance_rel: res?.detectorDistanceRelativeSigma ? res.detectorDistanceRelative : undefined,
+      detector_distance_rel_sigma: res?.detectorDistanceRelativeSigma || undefined,
       flags: [...new Set(flags)].join(';'),
       c_Li_min: p.cLiMin,
       c_Li_max: p.cLiMax,
@@ -237,6 +243,8 @@ export function buildResultsTable(inputs: readonly ResultRowInput[]): ResultsTab
       return v !== undefined && v !== '' && !(typeof v === 'number' && !Number.isFinite(v));
     });
   const extras = [
+    'size_nm',
+    'size_nm_sigma',
     'b',
     'b_sigma',
     'beta_deg',
@@ -248,6 +256,8 @@ export function buildResultsTable(inputs: readonly ResultRowInput[]): ResultsTab
     'weight_fraction',
     'weight_fraction_sigma',
     'present',
+    'detector_distance_rel',
+    'detector_distance_rel_sigma',
   ];
   const columns: string[] = [...RESULT_COLUMNS, ...extras.filter(filled), 'c_Li_min', 'c_Li_max', 'start_utc', 'end_utc'];
   if (several) {

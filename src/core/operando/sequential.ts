@@ -26,6 +26,8 @@ export interface PhaseLike {
   readonly betaSigma?: number;
   /** Anisotropic strain along [001] (science.md §4), dimensionless FWHM of Δd/d. */
   readonly strain?: { readonly e001?: number; readonly e001Sigma?: number };
+  /** Crystallite size (Scherrer, K = 1 unless the fit says otherwise) in nm, when one was refined. */
+  readonly size?: { readonly lengthNm?: number; readonly lengthNmSigma?: number };
   readonly fwhm003Deg?: number;
   /** Scale factor (relative unless the fit is Rietveld). */
   readonly scale?: number;
@@ -58,6 +60,9 @@ export interface FitLike {
   readonly converged?: boolean;
   /** Names of parameters that ended on a bound. */
   readonly atBounds?: readonly string[];
+  /** Flat-detector distance error ΔD/D and σ, when refined against an internal standard. */
+  readonly detectorDistanceRelative?: number;
+  readonly detectorDistanceRelativeSigma?: number;
 }
 
 /**

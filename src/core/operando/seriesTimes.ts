@@ -131,3 +131,26 @@ export function exposureFromHeader(
   if (header.endTime) return { startUnixS, endUnixS: parseTimestampUnixS(header.endTime, options) };
   return { startUnixS, endUnixS: startUnixS + (header.exposureS ?? 0) };
 }
+
+/**
+ * Exposures from the files' modification times, taken as the end of each exposure (a detector writes the file when
+ * the scan ends). With `exposureS` each starts that much earlier; without, a pattern's exposure runs from the previous
+ * file's time (back-to-back acquisition), and the first one lasts the median gap. The clock is the file system's:
+ * copies and archives may have reset it, which is why this is never a default.
+ * @throws RangeError on a negative exposure or a non-finite time (the message names the pattern).
+ */
+export function exposuresFromModificationTimes(modifiedUnixS: readonly number[], exposureS?: number): Exposure[] {
+  if (exposureS !== undefined && !(exposureS >= 0)) throw new RangeError(`exposure must be non-negative, got ${exposureS}`);
+  modifiedUnixS.forEach((t, i) => {
+    if (!Number.isFinite(t)) throw new RangeError(`pattern ${i + 1}: modification time is not a number`);
+  });
+  const gaps: number[] = [];
+  for (let i = 1; i < modifiedUnixS.length; i++) gaps.push(modifiedUnixS[i] - modifiedUnixS[i - 1]);
+  const sorted = gaps.filter((g) => g > 0).sort((a, b) => a - b);
+  const medianGap = sorted.length ? sorted[sorted.length >> 1] : 0;
+  return modifiedUnixS.map((end, i) => {
+    const previous = i > 0 ? modifiedUnixS[i - 1] : Number.NaN;
+    const start = exposureS !== undefined ? end - exposureS : i > 0 && previous <= end ? previous : end - medianGap;
+    return { startUnixS: start, endUnixS: end };
+  });
+}

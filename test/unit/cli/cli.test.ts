@@ -40,6 +40,37 @@ test('a file no reader accepts exits 1 with one line on stderr naming it', () =>
   assert.match(r.stderr, /broken\.xrdml/);
 });
 
+test('info and convert read NeXus/HDF5 through the HDF5 thread: 20 Dioptas patterns, scan 19 as CSV', () => {
+  const r = run(['info', fixture('nexus/Test_spec.nxs'), '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const info = JSON.parse(r.stdout);
+  assert.equal(info.format, 'nexus');
+  assert.equal(info.scans.length, 20);
+  assert.equal(info.scans[19].points, 1512);
+  assert.equal(info.scans[0].xFirst, 0.01019698551);
+  assert.equal(info.scans[0].xLast, 30.82548718);
+  const c = run(['convert', fixture('nexus/Test_spec.nxs'), '--scan', '19']);
+  assert.equal(c.code, 0, c.stderr);
+  const lines = c.stdout.trim().split('\n');
+  assert.equal(lines.length, 1513);
+  // h5py: data[19, 1511] = 60.00909424.
+  assert.equal(lines[1512], '30.82548718,60.00909424');
+  assert.equal(r.stderr + c.stderr, '');
+});
+
+test('info on a truncated HDF5 file or on a folder exits 1 with one line on stderr', () => {
+  const dir = tmp();
+  const cut = path.join(dir, 'cut.nxs');
+  fs.writeFileSync(cut, fs.readFileSync(fixture('nexus/Test_spec.nxs')).subarray(0, 50_000));
+  for (const target of [cut, dir]) {
+    const r = run(['info', target]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+  assert.match(run(['info', cut]).stderr, /cut\.nxs: nexus at byte 0: expected an HDF5 file the HDF5 library can open, found truncated file/);
+  assert.match(run(['info', dir]).stderr, /is a folder/);
+});
+
 test('convert writes a header row and every point of the scan as CSV', () => {
   const r = run(['convert', fixture('simulated/sync_27keV_fpa.xy')]);
   assert.equal(r.code, 0, r.stderr);

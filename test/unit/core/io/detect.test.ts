@@ -44,8 +44,8 @@ test('readData returns a diffraction ScanFile or an electrochemistry record', ()
 });
 
 test('a recognised format without a reader and unknown bytes are ParseErrors that say so', () => {
-  const stoe = new TextEncoder().encode('RAW_1.06Powdat\0\0\0\0');
-  assert.throws(() => readData(stoe, 'x.raw'), (e: unknown) => e instanceof ParseError && /no reader yet/.test(e.found));
+  const cif = new TextEncoder().encode('data_x\n_cell_length_a 3.0\n');
+  assert.throws(() => readData(cif, 'x.cif'), (e: unknown) => e instanceof ParseError && /no reader yet/.test(e.found));
   assert.throws(() => readData(new Uint8Array([1, 2, 3, 0, 9]), 'x.bin'), (e: unknown) => e instanceof ParseError && e.format === 'detect');
   assert.throws(() => readData(new Uint8Array(0), 'empty.xy'), ParseError);
 });

@@ -156,6 +156,15 @@ function pdcifHead(): Uint8Array {
 }
 
 /** test.ndax rebuilt uncompressed with data.ndc cut to its header and first two pages. */
+/**
+ * The split-layout (ndc 14) .ndax, its entries re-zipped without zip64 headers: fflate inflates the original's
+ * zip64 entries ~40 times slower, which would make 10 000 mutations take minutes.
+ */
+function splitNdax(): Uint8Array {
+  const e = unzipSync(fixture('neware/123456789012_Unit27_Example_Data_File.ndax'));
+  return zipSync({ 'data.ndc': e['data.ndc'], 'data_runInfo.ndc': e['data_runInfo.ndc'], 'data_step.ndc': e['data_step.ndc'], 'data_AUX_9_3_1.ndc': e['data_AUX_9_3_1.ndc'], 'TestInfo.xml': e['TestInfo.xml'] });
+}
+
 function smallNdax(): Uint8Array {
   const e = unzipSync(fixture('neware/test.ndax'), { filter: (f) => f.name === 'data.ndc' });
   return zipSync({ 'data.ndc': [e['data.ndc'].subarray(0, 3 * 4096), { level: 0 }] });
@@ -167,6 +176,34 @@ function gsasHead(rel: string, lines: number, nchan: number): Uint8Array {
   return new TextEncoder().encode(text.replace(/^(BANK\s+\d+\s+)\d+/m, `$1${nchan}`));
 }
 
+/**
+ * arbin_example.res cut to the pages the reader needs: page 0, the table definition at page 26 (pages 1–25 zeroed)
+ * and the first two data pages of its Channel_Normal_Table.
+ */
+function smallRes(): Uint8Array {
+  const src = fixture('cycler/arbin_example.res');
+  const P = 4096;
+  const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const data: number[] = [];
+  for (let p = 1; p < src.length / P && data.length < 2; p++) if (src[p * P] === 1 && dv.getUint32(p * P + 4, true) === 26) data.push(p);
+  const out = new Uint8Array((27 + data.length) * P);
+  out.set(src.subarray(0, P));
+  out.set(src.subarray(26 * P, 27 * P), 26 * P);
+  data.forEach((p, k) => out.set(src.subarray(p * P, (p + 1) * P), (27 + k) * P));
+  return out;
+}
+
+/** stoe.raw cut to its first 600 points: the point count and end angle in its range header set to match. */
+function smallStoe(): Uint8Array {
+  const n = 600;
+  const out = fixture('stoe/stoe.raw').slice(0, 2048 + 512 + Math.ceil((n * 4) / 512) * 512);
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  dv.setUint32(2048 + 34, n, true);
+  dv.setFloat32(2048 + 52, dv.getFloat32(2048 + 44, true) + (n - 1) * dv.getFloat32(2048 + 60, true), true);
+  out.fill(0, 2048 + 512 + n * 4);
+  return out;
+}
+
 /** Seeds per reader: small real fixtures or truncated copies of them. */
 export const SEEDS: Record<string, Uint8Array[]> = {
   xy: [fixture('xy/with_sigma.txt'), head('xy/example_bmb.xye', 2500), head('xy/pattern_001.xy', 1500), head('xy/210520step1_30min.csv', 1800)],
@@ -174,19 +211,21 @@ export const SEEDS: Record<string, Uint8Array[]> = {
   xrdml: [fixture('xrdml/empyrean.xrdml')],
   brml: [smallBrml()],
   'bruker-raw': [fixture('bruker-raw/format1.raw'), head('bruker-raw/TiO2.raw', 4600 + 400)],
+  'stoe-raw': [smallStoe()],
   mpt: [fixture('biologic/vsp_ocv_with.mpt'), head('biologic/mb.issue_95.de.mpt', 4000)],
   gsas: [gsasHead('gsas/PBSO4.XRA', 20, 180), gsasHead('gsas/Er2Ge2O7_op2112_Ge113_2K.gss', 20, 90), gsasHead('gsas/OH_00.fxye', 60, 40)],
   ras: [smallRas()],
   rasx: [smallRasx()],
   uxd: [head('uxd/BT86_.UXD', 2600)],
   pdcif: [pdcifHead()],
-  ndax: [smallNdax()],
+  ndax: [smallNdax(), splitNdax()],
   maccor: [head('cycler/maccor_test_file_4267-66-6519.041', 1600), head('cycler/maccor_two.txt', 2400)],
   arbin: [head('cycler/2017-05-09_test-TC-contact_CH33.csv', 1500)],
   gamry: [head('gamry/gamryparser_cv_data.dta', 3200), fixture('gamry/gamryparser_chronoa_data.dta')],
-  nda: [head('neware/test.nda', 86000 + 86 * 20)],
+  nda: [head('neware/test.nda', 86000 + 86 * 20), head('neware/TestFile.nda', 1024 + 56 * 120)],
   'neware-csv': [head('cycler/nw_regular_export_ife_example.csv', 2500)],
   mpr: [fixture('biologic/vsp_ocv_with.mpr'), fixture('biologic/wait.mpr')],
+  'arbin-res': [smallRes()],
 };
 
 

@@ -128,3 +128,19 @@ test('scales are written as relative, and weight fractions and presence only whe
   assert.equal(rv.rows[0].H3_present, 0);
   assert.equal(rv.rows[0].c, 14.2127);
 });
+
+test('a size column (nm, with σ) appears only when a size was refined, also per phase', () => {
+  const plain = buildResultsTable([{ pattern: aligned('s', 0), result: { phases: [nmc], Rwp: 1 } }]);
+  assert.ok(!plain.columns.some((c) => c.startsWith('size_nm')));
+  const sized = buildResultsTable([
+    { pattern: aligned('s', 0), result: { phases: [{ ...nmc, size: { lengthNm: 80.5, lengthNmSigma: 0.4 } }], Rwp: 1 } },
+    { pattern: aligned('t', 1) },
+  ]);
+  assert.ok(sized.columns.includes('size_nm') && sized.columns.includes('size_nm_sigma'));
+  assert.equal(sized.rows[0].size_nm, 80.5);
+  assert.equal(sized.rows[0].size_nm_sigma, 0.4);
+  const two = buildResultsTable([
+    { pattern: aligned('s', 0), result: { phases: [{ ...nmc, size: { lengthNm: 80.5, lengthNmSigma: 0.4 } }, { name: 'Al', a: 4.05, aSigma: 1e-4 }], Rwp: 1 } },
+  ]);
+  assert.ok(two.columns.includes('NMC811_size_nm') && !two.columns.includes('Al_size_nm'));
+});

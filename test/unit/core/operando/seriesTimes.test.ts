@@ -5,6 +5,7 @@ import {
   exposureFromHeader,
   exposureMidUnixS,
   exposuresFromPeriod,
+  exposuresFromModificationTimes,
   matchScanLog,
   parseScanLog,
 } from '../../../../src/core/operando/seriesTimes.ts';
@@ -54,4 +55,25 @@ test('a header with start time and exposure gives an exposure; without a start, 
   const e = exposureFromHeader({ startTime: '2025-01-01T00:00:00Z', exposureS: 30 });
   assert.equal(e?.endUnixS !== undefined && e.endUnixS - e.startUnixS, 30);
   assert.equal(exposureFromHeader({}), undefined);
+});
+
+test('exposuresFromModificationTimes takes each time as an exposure end: back to back without a duration, the first one the median gap', () => {
+  const ends = [1000, 1600, 2200, 2790];
+  const back = exposuresFromModificationTimes(ends);
+  assert.deepEqual(
+    back.map((e) => [e.startUnixS, e.endUnixS]),
+    [
+      [400, 1000],
+      [1000, 1600],
+      [1600, 2200],
+      [2200, 2790],
+    ],
+  );
+  const fixed = exposuresFromModificationTimes(ends, 300);
+  assert.deepEqual(fixed.map(exposureMidUnixS), [850, 1450, 2050, 2640]);
+  // A file older than the one before it (copied out of order) does not get a negative exposure.
+  const shuffled = exposuresFromModificationTimes([1000, 1600, 1500, 2100]);
+  assert.ok(shuffled.every((e) => e.endUnixS >= e.startUnixS));
+  assert.throws(() => exposuresFromModificationTimes([1000, Number.NaN]), /pattern 2/);
+  assert.throws(() => exposuresFromModificationTimes([1000], -1), RangeError);
 });
