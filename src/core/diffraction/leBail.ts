@@ -18,6 +18,7 @@
  */
 import type { Scan, WavelengthLine } from '../data/scan.ts';
 import { levenbergMarquardt, type LmResult } from '../fit/levenbergMarquardt.ts';
+import type { LeastSquaresProblem } from '../fit/problem.ts';
 import { type NormalWorkspace, createNormalWorkspace, prepareNormalWorkspace } from '../fit/normalEquations.ts';
 import { agreementFactors, berarLelannFactor } from '../fit/statistics.ts';
 import { choleskyDecompose, choleskySolve } from '../linalg/cholesky.ts';
@@ -550,6 +551,19 @@ function reusableWorkspace(parameters: number, points: number, weights: Float64A
   return ws;
 }
 
+/** The least-squares problem of a pattern model's refined parameters on the fitted points, from their current values. */
+function modelProblem(model: PatternModel, pts: FitPoints): LeastSquaresProblem {
+  return {
+    y: pts.y,
+    weights: pts.w,
+    start: packFree(model),
+    lower: Float64Array.from(model.free, (fi) => model.params[fi].lower),
+    upper: Float64Array.from(model.free, (fi) => model.params[fi].upper),
+    model: (theta, out) => evaluateModel(model, theta, out),
+    jacobian: (theta, f, jac) => modelJacobian(model, theta, f, jac),
+  };
+}
+
 interface CycleOutcome {
   lm: LmResult | undefined;
   iterations: number;
@@ -578,16 +592,7 @@ function runCycles(
   let settled = false;
   const solve = (maxIterations: number, covarianceAtSolution: boolean): LmResult => {
     return levenbergMarquardt(
-      {
-        y: pts.y,
-        weights: pts.w,
-        start: packFree(model),
-        lower: Float64Array.from(model.free, (fi) => model.params[fi].lower),
-        upper: Float64Array.from(model.free, (fi) => model.params[fi].upper),
-        model: (theta, out) => evaluateModel(model, theta, out),
-        jacobian: (theta, f, jac) => modelJacobian(model, theta, f, jac),
-        constantJacobianRows,
-      },
+      { ...modelProblem(model, pts), constantJacobianRows },
       { maxIterations, chi2Tolerance: 1e-3 / pts.y.length, stepTolerance: 1e-8, isCancelled, covarianceAtSolution, normalWorkspace },
     );
   };
@@ -1039,18 +1044,7 @@ function sigmaWithHeld(model: PatternModel, pts: FitPoints, heldFullIndex: numbe
   held.refine = false;
   updateFree(model);
   try {
-    const lm = levenbergMarquardt(
-      {
-        y: pts.y,
-        weights: pts.w,
-        start: packFree(model),
-        lower: Float64Array.from(model.free, (fi) => model.params[fi].lower),
-        upper: Float64Array.from(model.free, (fi) => model.params[fi].upper),
-        model: (theta, out) => evaluateModel(model, theta, out),
-        jacobian: (theta, f, jac) => modelJacobian(model, theta, f, jac),
-      },
-      { maxIterations: 0, covarianceAtSolution: true },
-    );
+    const lm = levenbergMarquardt(modelProblem(model, pts), { maxIterations: 0, covarianceAtSolution: true });
     const t = model.work.fullToFree[wantFullIndex];
     return t >= 0 ? lm.sigma[t] : 0;
   } finally {
