@@ -4,7 +4,7 @@
  * crosses thread boundaries (no typed arrays).
  */
 import type { Scan, WavelengthLine } from '../core/data/scan.ts';
-import { fitLeBail, fitPawley, type LeBailOptions, type LeBailResult, type PhaseResult } from '../core/diffraction/leBail.ts';
+import { fitLeBail, fitPawley, type FitAgreement, type LeBailOptions, type LeBailResult, type PhaseResult } from '../core/diffraction/leBail.ts';
 import { phasePreset, type Phase } from '../core/diffraction/phases.ts';
 import { estimateLattice } from '../core/diffraction/peaks.ts';
 import type { StrainModel } from '../core/diffraction/strain.ts';
@@ -99,7 +99,7 @@ export function quickEstimate(scan: Scan, model: ModelSpec): Phase[] {
 }
 
 /** The JSON-safe summary of a fit: what tables, the driver and the CLI's JSON need. */
-export interface FitSummary {
+export interface FitSummary extends FitAgreement {
   /** Each phase as the fit reports it, without the per-reflection list; with whether it is layered and its Z. */
   readonly phases: readonly (Omit<PhaseResult, 'reflections'> & { readonly layered: boolean; readonly z?: number })[];
   readonly zeroDeg: number;
@@ -108,15 +108,6 @@ export interface FitSummary {
   /** ΔD/D and its σ (refined against an internal standard). */
   readonly detectorDistanceRelative: number;
   readonly detectorDistanceRelativeSigma: number;
-  readonly Rwp: number;
-  readonly RwpBackgroundSubtracted: number;
-  readonly Rp: number;
-  readonly Rexp: number;
-  readonly chi2red: number;
-  readonly gof: number;
-  readonly points: number;
-  readonly iterations: number;
-  readonly stopReason: string;
   readonly converged: boolean;
 }
 

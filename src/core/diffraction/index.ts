@@ -35,6 +35,7 @@ export {
   type Exclusion,
   LE_BAIL_DEFAULTS,
   type LeBailOptions,
+  type FitAgreement,
   type LeBailResult,
   type PhaseResult,
   type ReflectionResult,

@@ -28,7 +28,7 @@ import { levenbergMarquardt } from '../fit/levenbergMarquardt.ts';
 import { agreementFactors } from '../fit/statistics.ts';
 import { type Cell, cellVolume, inverseDSquared, reciprocalMetricTensor } from './cell.ts';
 import { ATOMIC_MASS, type Dispersion, dispersion, elementOf, formFactor } from './formFactors.ts';
-import { type Exclusion, type LeBailOptions, type LeBailResult, LE_BAIL_DEFAULTS, emissionLines, fitPawley, pointSigma } from './leBail.ts';
+import { type Exclusion, type FitAgreement, type LeBailOptions, type LeBailResult, LE_BAIL_DEFAULTS, emissionLines, fitPawley, pointSigma } from './leBail.ts';
 import {
   INSTRUMENT_DEFAULTS,
   type PatternModel,
@@ -161,21 +161,12 @@ export interface RietveldPhaseResult {
 }
 
 /** Result of {@link fitRietveld}. */
-export interface RietveldResult {
+export interface RietveldResult extends FitAgreement {
   readonly phases: readonly RietveldPhaseResult[];
   readonly zeroDeg: number;
   readonly zeroSigma: number;
   readonly displacement: number;
   readonly displacementSigma: number;
-  readonly Rwp: number;
-  readonly RwpBackgroundSubtracted: number;
-  readonly Rp: number;
-  readonly Rexp: number;
-  readonly chi2red: number;
-  readonly gof: number;
-  readonly points: number;
-  readonly iterations: number;
-  readonly stopReason: string;
   /** Names of the refined parameters, in the order of `covariance` (row-major, P × P). */
   readonly parameterNames: readonly string[];
   readonly covariance: Float64Array;
