@@ -88,7 +88,8 @@ const PIVOT_FLOOR = 1e-10;
  * Fast path for well-conditioned fits: (JᵀWJ)⁻¹ · scale from the normal matrix itself, by Cholesky of its
  * unit-diagonal scaling D⁻¹AD⁻¹ (van der Sluis: the error then follows the scaled condition number) and solves
  * against identity columns. O(P³) instead of the O(N·P²) QR, which dominates a 7000-point fit.
- * Returns undefined when a pivot falls below 1e-6 (condition number ≳ 1e6), leaving the case to
+ * Returns undefined when a squared pivot falls below 1e-10 (scaled condition number ≳ 1e10, where the inverse keeps
+ * about 6 digits — enough for σ, and the certified NIST σ tests still pass), leaving the case to
  * {@link covarianceFromJacobian}. Parameters with a zero diagonal (no influence) get σ = Infinity.
  *
  * @param a - JᵀWJ, P×P row-major.
