@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { flag, numberFlag, UsageError, type ParsedArgs } from './args.ts';
-import { readScan, seriesPatterns, userWavelengths } from '../worker/api.ts';
+import { memoizedReader, readScan, seriesPatterns, userWavelengths } from '../worker/api.ts';
 import { parseScanRef } from '../core/operando/scanRef.ts';
 import { nodeFileAccess } from '../worker/nodeFiles.ts';
 import { fitPattern, fitRietveldPattern, summarize, summarizeRietveld, type ModelSpec } from '../worker/refine.ts';
@@ -132,15 +132,17 @@ async function fit(args: ParsedArgs): Promise<number> {
 }
 
 /** The files of a series: a folder (natural order, scan files only), or files given one by one. */
-export function seriesFiles(inputs: readonly string[]): string[] {
+export function seriesFiles(inputs: readonly string[], read?: Parameters<typeof seriesPatterns>[2]): string[] {
   // Folders give their scans; a multi-scan file (a NeXus series) gives one pattern `FILE#N` per scan.
-  const out = seriesPatterns(nodeFileAccess, inputs);
+  const out = seriesPatterns(nodeFileAccess, inputs, read);
   if (!out.length) throw new UsageError('no scan files found');
   return out;
 }
 
 async function sequential(args: ParsedArgs): Promise<number> {
-  const files = seriesFiles(args.positional);
+  // Files read to expand multi-scan files are read again only by the workers, not for their header times.
+  const read = memoizedReader(Number.POSITIVE_INFINITY);
+  const files = seriesFiles(args.positional, read);
   const out = flag(args, 'out');
   if (!out) throw new UsageError('sequential needs --out results.csv');
   if (files.some((f) => path.resolve(f) === path.resolve(out))) throw new UsageError('--out is one of the input files');
@@ -169,7 +171,7 @@ async function sequential(args: ParsedArgs): Promise<number> {
   } else {
     exposures = files.map((f) => {
       try {
-        return exposureFromHeader(readScan(nodeFileAccess, f), clock);
+        return exposureFromHeader(readScan(nodeFileAccess, f, {}, read), clock);
       } catch (e) {
         warnings.push(`${path.basename(f)}: ${(e as Error).message}`);
         return undefined;

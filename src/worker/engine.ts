@@ -121,7 +121,8 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
 
   const readSeries = (input: string | readonly string[], options: WavelengthOptions = {}): Series => {
     const list = typeof input === 'string' ? [input] : input;
-    const read = memoizedReader();
+    // Every file read once: the expansion of multi-scan files and the scans below share the reads.
+    const read = memoizedReader(Number.POSITIVE_INFINITY);
     // Folders give their scans; a multi-scan file (NeXus series, XRDML with several scans) gives `FILE#N` per scan.
     const paths = seriesPatterns(files, list.map(resolve), read);
     if (!paths.length) throw new Error(`no scan files in ${list.join(', ')}`);
