@@ -31,7 +31,7 @@ const TRUTH = path.resolve('test/fixtures/simulated/truth_series.csv');
 const XRDML_DIR = 'bench/data/xrdml-scanC';
 const MPR_DIR = 'test/fixtures/biologic';
 const CLI = path.resolve('dist/cli.js');
-const WORKER = path.resolve('dist/worker.js');
+const WORKER = path.resolve('dist/fitWorker.js');
 const ENGINE = path.resolve('out/bench/engine.cjs');
 const PYTHON = '/usr/bin/python3';
 

@@ -8,8 +8,7 @@ import { findPeaks } from '../core/diffraction/peaks.ts';
 import { minMaxDecimate } from '../core/plot/decimate.ts';
 import { dataCsv } from './dataCsv.ts';
 import { fitPattern, type ModelSpec } from './refine.ts';
-import { memoizedReader, readScan } from './api.ts';
-import { SequentialJob, type WireSeed } from './sequentialJob.ts';
+import { callSequentialMethod, isSequentialMethod } from './sequentialMethods.ts';
 import { lithiumTimeline } from '../core/operando/lithium.ts';
 import { differentialCapacity } from '../core/operando/differentialCapacity.ts';
 import { voltageSpec, dQdVSpec } from '../core/plot/electrochemistrySpecs.ts';
@@ -155,10 +154,9 @@ export function editorLithium(bytes: Uint8Array, fileName: string, activeMassMg:
   };
 }
 
-const jobs = new Map<string, SequentialJob>();
-
 export async function callMethod(method: string, args: readonly unknown[], files: FileAccess, progress: Progress): Promise<unknown> {
   void progress;
+  if (isSequentialMethod(method)) return callSequentialMethod(method, args, files);
   switch (method) {
     case 'describeFile':
       return describeFile(args[0] as Uint8Array, args[1] as string);
@@ -168,37 +166,7 @@ export async function callMethod(method: string, args: readonly unknown[], files
       return dataCsv(readData(args[0] as Uint8Array, args[1] as string), args[2] as number);
     case 'lithium':
       return editorLithium(args[0] as Uint8Array, args[1] as string, args[2] as number, args[3] as string, args[4] as string);
-    case 'seqBegin': {
-      const [jobId, model] = args as [string, ModelSpec];
-      const cache = new Map<string, Scan>();
-      // The scans of a multi-scan file (`run.nxs#5`) share one read of the file.
-      const readFile = memoizedReader(2);
-      const read = (file: string) => {
-        let s = cache.get(file);
-        if (!s) {
-          s = readScan(files, file, {}, readFile);
-          cache.set(file, s);
-          if (cache.size > 4) cache.delete(cache.keys().next().value as string);
-        }
-        return s;
-      };
-      jobs.set(jobId, new SequentialJob(model, read));
-      return true;
-    }
-    case 'seqEstimate':
-      return job(args[0] as string).estimate(args[1] as string);
-    case 'seqFit':
-      return job(args[0] as string).fit(args[1] as string, args[2] as number, args[3] as WireSeed);
-    case 'seqEnd':
-      jobs.delete(args[0] as string);
-      return true;
     default:
       throw new Error(`unknown engine method ${method}`);
   }
-}
-
-function job(id: string): SequentialJob {
-  const j = jobs.get(id);
-  if (!j) throw new Error(`no sequential job ${id} in this worker`);
-  return j;
 }

@@ -78,9 +78,11 @@ export function modelPhases(model: ModelSpec): Phase[] {
  * beyond what a whole-pattern least squares can bridge from the preset.
  */
 export function fitPattern(scan: Scan, model: ModelSpec, extra: Partial<LeBailOptions> = {}, phases?: readonly Phase[]): LeBailResult {
+  const estimated = !phases && !extra.seed;
   const use = phases ?? (extra.seed ? modelPhases(model) : quickEstimate(scan, model));
   const fit = model.method === 'lebail' ? fitLeBail : fitPawley;
-  return fit(scan, use, leBailOptions(model, extra));
+  // Cells measured on this pattern are close enough for the direct refinement (the coarse stage stays the fallback).
+  return fit(scan, use, leBailOptions(model, estimated ? { directStart: true, ...extra } : extra));
 }
 
 /** Start cells from a few strong reflections of each phase (layered: 003, 104, 110). */

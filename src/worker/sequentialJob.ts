@@ -3,7 +3,7 @@
  * it fitted, so that a seed ("start from pattern i − 1") never crosses a thread boundary as a large object.
  */
 import type { Scan } from '../core/data/scan.ts';
-import type { LeBailResult } from '../core/diffraction/leBail.ts';
+import { extrapolatedSeed, type LeBailResult } from '../core/diffraction/leBail.ts';
 import type { Phase } from '../core/diffraction/phases.ts';
 import { fitPattern, quickEstimate, summarize, type FitSummary, type ModelSpec } from './refine.ts';
 
@@ -16,6 +16,8 @@ export class SequentialJob {
   private readonly model: ModelSpec;
   private readonly readScan: (file: string) => Scan;
   private readonly results = new Map<number, LeBailResult>();
+  /** The pattern each result was seeded from (its link in the chain), to find the result before the previous one. */
+  private readonly seededFrom = new Map<number, number>();
 
   constructor(model: ModelSpec, readScan: (file: string) => Scan) {
     this.model = model;
@@ -30,10 +32,17 @@ export class SequentialJob {
     const scan = this.readScan(file);
     // The full previous result seeds everything (cell, profile, intensities); a cached one only its cells.
     const previous = seed.kind === 'previous' ? this.results.get(seed.fromIndex) : undefined;
-    const result = previous ? fitPattern(scan, this.model, { seed: previous }) : fitPattern(scan, this.model, {}, seed.phases);
+    const linkBefore = seed.kind === 'previous' ? this.seededFrom.get(seed.fromIndex) : undefined;
+    const before = linkBefore === undefined ? undefined : this.results.get(linkBefore);
+    const warmSeed = previous && before ? extrapolatedSeed(previous, before) : previous;
+    // Without the full result: cells from the quick estimate or from a cached neighbour, both close to this pattern's.
+    const result = warmSeed ? fitPattern(scan, this.model, { seed: warmSeed }) : fitPattern(scan, this.model, { directStart: true }, seed.phases);
     this.results.set(index, result);
+    if (seed.kind === 'previous') this.seededFrom.set(index, seed.fromIndex);
+    else this.seededFrom.delete(index);
     // Only the newest results can seed: drop the rest so a long series does not hold every calculated pattern.
     for (const k of this.results.keys()) if (k < index - 2) this.results.delete(k);
+    for (const k of this.seededFrom.keys()) if (k < index - 2) this.seededFrom.delete(k);
     return summarize(result);
   }
 }

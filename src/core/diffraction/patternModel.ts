@@ -99,7 +99,10 @@ export interface RefineFlags {
   readonly zeta: boolean;
   /** The crystallite size 1/L of phases whose size model is not 'none'. */
   readonly size: boolean;
-  /** The Lorentzian share ζ_s of the size broadening. */
+  /**
+   * The Lorentzian share ζ_s of the size broadening; held by default at its start (1: a Lorentzian Scherrer term,
+   * GSAS-II's default size mixing), since χ² is nearly flat along L against ζ_s and the strain's share.
+   */
   readonly sizeZeta: boolean;
   readonly background: boolean;
 }
@@ -125,7 +128,7 @@ export const REFINE_DEFAULTS: RefineFlags = {
   strain: true,
   zeta: true,
   size: true,
-  sizeZeta: true,
+  sizeZeta: false,
   background: true,
 };
 

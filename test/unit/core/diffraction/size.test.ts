@@ -52,7 +52,7 @@ function sizedModel() {
       { model: 'iso', lengthNm: 150, zeta: 0.3, scherrerK: 0.9 },
     ],
     instrument: { ...INSTRUMENT_DEFAULTS, U: 0.004, V: -0.002, W: 0.003, X: 0.02, Y: 0.01, sOverL: 0.012, hOverL: 0.008 },
-    refine: { ...REFINE_DEFAULTS, X: false, displacement: true },
+    refine: { ...REFINE_DEFAULTS, X: false, displacement: true, sizeZeta: true },
     backgroundTerms: 4,
     // Windows wider than the pattern: no window edge moves under the finite differences.
     windowFwhm: 5000,

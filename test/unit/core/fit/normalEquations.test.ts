@@ -54,3 +54,43 @@ test('normalEquations reuses the products of constant rows and still matches the
     }
   }
 });
+
+test('normalEquations with dense rows, cached constant rows, moving windows and an empty row equals the dense sums', () => {
+  // Rows 0–5 and the constant rows 9–11 span everything, rows 6–8 are windows that move between calls, row 12 is empty.
+  const P = 13;
+  const n = 700;
+  const w = Float64Array.from({ length: n }, (_, i) => 0.3 + ((i * 7) % 5));
+  const r = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 11) + 0.1);
+  const constant = new Uint8Array(P);
+  constant[9] = constant[10] = constant[11] = 1;
+  const ws = createNormalWorkspace(P, n, w, constant);
+  const a = new Float64Array(P * P);
+  const g = new Float64Array(P);
+  const jac = new Float64Array(P * n);
+  for (let call = 0; call < 3; call++) {
+    jac.fill(0);
+    for (let i = 0; i < n; i++) {
+      for (let p = 0; p < 6; p++) jac[p * n + i] = Math.cos((p + 1) * i * 0.01 + call) * (p + 1);
+      for (let p = 9; p < 12; p++) jac[p * n + i] = ((i / n) * 2 - 1) ** (p - 9);
+    }
+    const windows: [number, number][] = [
+      [200 + 10 * call, 300],
+      [250, 520 - call],
+      [690, 700],
+    ];
+    windows.forEach(([lo, hi], k) => {
+      for (let i = lo; i < hi; i++) jac[(6 + k) * n + i] = Math.exp(-(((i - (lo + hi) / 2) / 20) ** 2)) + 0.01;
+    });
+    normalEquations(jac, r, a, g, ws);
+    for (let p = 0; p < P; p++) {
+      let gp = 0;
+      for (let i = 0; i < n; i++) gp += w[i] * jac[p * n + i] * r[i];
+      assert.ok(Math.abs(g[p] - gp) <= 1e-10 * Math.max(1, Math.abs(gp)), `call ${call} g[${p}]`);
+      for (let q = 0; q < P; q++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += w[i] * jac[p * n + i] * jac[q * n + i];
+        assert.ok(Math.abs(a[p * P + q] - s) <= 1e-10 * Math.max(1, Math.abs(s)), `call ${call} (${p},${q}): ${a[p * P + q]} vs ${s}`);
+      }
+    }
+  }
+});
