@@ -7,10 +7,14 @@
  * as GSAS uses it.
  *
  * f′, f″ (electrons) for Cu Kα1 (1.5406 Å) and Mo Kα1 (0.7093 Å) from International Tables Vol. C Table 4.2.6.8
- * (Cromer–Liberman calculations, Sasaki's tabulation). Other wavelengths (Co Kα, synchrotron energies) are not
- * tabulated here: pass f′, f″ explicitly (e.g. from Sasaki 1989 or the Henke tables at the beamline energy), else
- * they are taken as 0 — a fair approximation far from absorption edges, a poor one just above an edge.
+ * (Cromer–Liberman calculations, Sasaki's tabulation); at any other energy from 4 to 100 keV (Co, Fe, Cr, Ag Kα,
+ * synchrotron beamlines) interpolated in the Kissel & Pratt table of dispersionTable.ts. Outside that range, or for
+ * an element neither table has, they are 0 unless given explicitly.
  */
+import { DISPERSION_BY_ENERGY } from './dispersionTable.ts';
+
+/** hc = 12.398419843 keV·Å (CODATA 2018; science.md §1). */
+const HC_KEV_ANGSTROM = 12.398419843;
 
 /** a1, b1, a2, b2, a3, b3, a4, b4, c. */
 export type CromerMann = readonly [number, number, number, number, number, number, number, number, number];
@@ -98,12 +102,34 @@ export const DISPERSION_TABLES: Readonly<Record<'CuKa' | 'MoKa', Readonly<Record
 };
 
 /**
- * f′, f″ for an element at a wavelength: the Cu Kα or Mo Kα table when λ is within 0.01 Å of that line, else 0
- * (see the module comment) unless `overrides` gives them.
+ * f′, f″ for an element at a wavelength: `overrides` when they name the element; the ITC table when λ is within
+ * 0.01 Å of Cu Kα1 or Mo Kα1 and the element is in it; else the Kissel & Pratt curve interpolated linearly in ln E
+ * between 4 and 100 keV; else 0.
  */
 export function dispersion(element: string, wavelengthAngstrom: number, overrides?: Readonly<Record<string, Dispersion>>): Dispersion {
   const given = overrides?.[element];
   if (given) return given;
   const table = Math.abs(wavelengthAngstrom - 1.5406) < 0.01 ? DISPERSION_TABLES.CuKa : Math.abs(wavelengthAngstrom - 0.7093) < 0.01 ? DISPERSION_TABLES.MoKa : undefined;
-  return table?.[element] ?? { fPrime: 0, fDoublePrime: 0 };
+  const tabulated = table?.[element];
+  if (tabulated) return tabulated;
+  return dispersionAtEnergy(element, HC_KEV_ANGSTROM / wavelengthAngstrom) ?? { fPrime: 0, fDoublePrime: 0 };
+}
+
+/** f′, f″ from the Kissel & Pratt curve at an energy in keV; undefined outside 4–100 keV or for an element it lacks. */
+export function dispersionAtEnergy(element: string, energyKeV: number): Dispersion | undefined {
+  const curve = DISPERSION_BY_ENERGY[element];
+  if (!curve || !(energyKeV >= curve.energyKeV[0] && energyKeV <= curve.energyKeV[curve.energyKeV.length - 1])) return undefined;
+  const e = curve.energyKeV;
+  let lo = 0;
+  let hi = e.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (e[mid] <= energyKeV) lo = mid;
+    else hi = mid;
+  }
+  const t = e[hi] > e[lo] ? Math.log(energyKeV / e[lo]) / Math.log(e[hi] / e[lo]) : 0;
+  return {
+    fPrime: curve.fPrime[lo] + t * (curve.fPrime[hi] - curve.fPrime[lo]),
+    fDoublePrime: curve.fDoublePrime[lo] + t * (curve.fDoublePrime[hi] - curve.fDoublePrime[lo]),
+  };
 }

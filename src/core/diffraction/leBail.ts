@@ -127,6 +127,13 @@ export const LE_BAIL_DEFAULTS = {
    * wrong minimum on the other two.
    */
   directStartMaxGof: 1.5,
+  /**
+   * A least-squares run stops when an accepted step lowers χ² by at most this × χ²_red and the quadratic model
+   * predicts no more: that step moved the parameters by ≤ 0.1 σ in the metric of the normal matrix (FullProf's
+   * shift/σ convention, and this file's criterion for Le Bail cycles), and the steps shrink several-fold per
+   * iteration there. GSAS-II stops at a relative Δχ² of 10⁻³, about 7 χ²_red on a 7000-point pattern.
+   */
+  chi2StepTolerance: 0.01,
 } as const;
 
 /** One reflection of a result. */
@@ -638,7 +645,7 @@ function runCycles(
   const solve = (maxIterations: number, covarianceAtSolution: boolean): LmResult => {
     return levenbergMarquardt(
       { ...modelProblem(model, pts), constantJacobianRows },
-      { maxIterations, chi2Tolerance: 1e-3 / pts.y.length, stepTolerance: 1e-8, isCancelled, covarianceAtSolution, normalWorkspace },
+      { maxIterations, chi2Tolerance: LE_BAIL_DEFAULTS.chi2StepTolerance / pts.y.length, stepTolerance: 1e-8, isCancelled, covarianceAtSolution, normalWorkspace },
     );
   };
   for (let cycle = 0; cycle < maxCycles; cycle++) {

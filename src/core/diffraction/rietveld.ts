@@ -110,7 +110,7 @@ export interface RietveldOptions extends LeBailOptions {
   readonly synchrotronPerpendicularFraction?: number;
   /** Include f′, f″ (default true). */
   readonly anomalousDispersion?: boolean;
-  /** f′, f″ per element for wavelengths not tabulated (synchrotron energies). */
+  /** f′, f″ per element, over the tables of formFactors.ts (e.g. values measured near an absorption edge). */
   readonly dispersion?: Readonly<Record<string, Dispersion>>;
   readonly maxIterations?: number;
 }

@@ -12,6 +12,22 @@ test('form factors: f₀(0) is the electron count (Z − charge) within 0.01 e f
   for (const [k, z] of Object.entries(electrons)) assert.ok(Math.abs(formFactor(k, 0) - z) < 0.02, `${k}: ${formFactor(k, 0)}`);
 });
 
+test('sync_27keV_fpa.xy: Rietveld at 27 keV (f′, f″ from the Kissel & Pratt curve at the beam energy) recovers z(O) within 2e-3 and the 2 % antisite within 1 %', () => {
+  const scan = readSimulatedXy('sync_27keV_fpa.xy');
+  const res = fitRietveld(scan, [layeredPhase(phasePreset('layered'), 'NMC811')], {
+    strain: 'iso',
+    backgroundTerms: 12,
+    refine: { U: true, V: true, W: true, X: true, Y: true, asymmetry: true, zero: true },
+  });
+  const p = res.phases[0];
+  const msg = `z(M3b) ${p.zOM3b} ± ${p.zOSigma}, antisite ${p.antisite} ± ${p.antisiteSigma}, GoF ${res.gof} (Pawley ${res.pawley.gof})`;
+  assert.ok(Math.abs(p.zOM3b! - 0.2414) <= 2e-3, msg);
+  assert.ok(Math.abs(p.antisite! - 0.02) <= 0.01, msg);
+  assert.ok(Math.abs(p.a - 2.873) <= 3e-5 && Math.abs(p.c - 14.21) <= 2e-4, `a ${p.a}, c ${p.c}`);
+  assert.match(res.stopReason, /^converged/);
+  assert.ok(res.gof <= 1.02 * res.pawley.gof, msg);
+});
+
 test('lab_CuKa_fpa.xy: Rietveld recovers z(O) = 0.2414 (M at 3b) within 2e-3 and the 2 % antisite within 1 %, with σ and d_TM–O', () => {
   const scan = readSimulatedXy('lab_CuKa_fpa.xy');
   const t0 = Date.now();
