@@ -122,9 +122,9 @@ export const LE_BAIL_DEFAULTS = {
   warmMaxCycles: 36,
   warmIterationsPerCycle: 1,
   /**
-   * A direct start is kept when its GoF is at most this: on the simulated series a direct start from the quick
-   * estimate ends at GoF ≤ 1.3 on 198 of 200 patterns in a third of the coarse path's steps, and at GoF ≈ 11 in a
-   * wrong minimum on the other two.
+   * A direct start is kept when its GoF is at most this: on the simulated series a direct Pawley start from the quick
+   * estimate ends at the coarse path's minimum (GoF ≈ 1.0) on 199 of 200 patterns in 4–5 steps instead of 40, and in
+   * a wrong minimum (GoF well above 1.5) on the other, where the coarse path then takes over.
    */
   directStartMaxGof: 1.5,
   /**
@@ -821,17 +821,26 @@ function coldFit(model: PatternModel, pts: FitPoints, pawley: boolean, options: 
   initialIntensities(model, pts.y);
   if (!options.directStart) return coarseStart(model, pts, pawley, options);
   const start = Float64Array.from(model.full);
+  const startFlags = model.params.map((p) => p.refine);
   extractIntensities(model, pts.y, pts.dx, 10);
-  const direct = refineFromIntensities(model, pts, pawley, options);
+  // Pawley goes straight to the joint refinement from the extracted intensities (as a seeded fit does): on the
+  // simulated series 4.5 steps instead of 15 through Le Bail cycles first, with the same cells.
+  const direct = pawley
+    ? pawleyStage(model, pts, options.maxIterationsPerCycle ?? LE_BAIL_DEFAULTS.maxIterationsPerCycle, options)
+    : refineFromIntensities(model, pts, pawley, options);
   const directChi2 = direct.lm?.chi2 ?? Number.POSITIVE_INFINITY;
   if (direct.cancelled || Math.sqrt(direct.lm?.chi2red ?? Number.POSITIVE_INFINITY) <= LE_BAIL_DEFAULTS.directStartMaxGof) return direct;
+  // Values and refine flags both: the Pawley stage refines the intensities, and σ are indexed by the free list.
   const directState = Float64Array.from(model.full);
+  const directFlags = model.params.map((p) => p.refine);
   model.full.set(start);
+  restoreRefine(model, startFlags);
   const coarse = coarseStart(model, pts, pawley, options);
   const iterations = direct.iterations + coarse.iterations;
   const cycles = direct.cycles + coarse.cycles;
   if (coarse.cancelled || !(directChi2 < (coarse.lm?.chi2 ?? Number.POSITIVE_INFINITY))) return { ...coarse, iterations, cycles };
   model.full.set(directState);
+  restoreRefine(model, directFlags);
   return { ...direct, iterations, cycles };
 }
 

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitLeBail, fitPawley } from '../../../../src/core/diffraction/leBail.ts';
 import { phasePreset } from '../../../../src/core/diffraction/phases.ts';
-import { readSimulatedXy } from './fixtures.ts';
-import { runSeries, summarise } from './seriesAccuracy.ts';
+import { readSimulatedXy, readTruth } from './fixtures.ts';
+import { runSeries, summarise, SERIES_INSTRUMENT } from './seriesAccuracy.ts';
 
 // Truth of the two fundamental-parameter patterns (file headers): a = 2.873, c = 14.21 Å.
 const A_TRUE = 2.873;
@@ -116,4 +116,28 @@ test('exclusions at the ends of the range still give curves on every range point
 test('fitLeBail refuses a scan without wavelengths', () => {
   const scan = { ...readSimulatedXy('sync_27keV_fpa.xy'), wavelengths: [] };
   assert.throws(() => fitLeBail(scan, [phasePreset('layered')]), /no wavelength/);
+});
+
+test('directStart: from cells measured on the pattern, Pawley lands on the coarse path’s minimum in a third of its steps; from cells 1 % off it falls back to the coarse path and lands there too', () => {
+  // series_100 of the simulated series, its true cell as "measured" (as the quick estimate gives it to ~1e-4) and
+  // the same cell 1 % off (a up, c down), several FWHM from every reflection: the direct refinement ends in a wrong
+  // minimum there (GoF > 1.5), so the fit must run the coarse stage and keep its (lower-χ²) result.
+  const scan = readSimulatedXy('series/series_100.xy');
+  const truth = readTruth()[100];
+  const options = { strain: 'uniaxial001' as const, instrument: SERIES_INSTRUMENT, refine: { U: false, V: false, W: false, X: false, Y: false } };
+  const phaseAt = (offset: number) => {
+    const base = phasePreset('layered');
+    return [{ ...base, cell: { ...base.cell, a: truth.a * (1 + offset), c: truth.c * (1 - offset) } }];
+  };
+  const coarse = fitPawley(scan, phaseAt(0), options);
+  for (const offset of [0, 0.01]) {
+    const direct = fitPawley(scan, phaseAt(offset), { ...options, directStart: true });
+    const [p, q] = [direct.phases[0], coarse.phases[0]];
+    const msg = `offset ${offset}: a ${p.a} vs ${q.a}, c ${p.c} vs ${q.c}, GoF ${direct.gof} vs ${coarse.gof}, ${direct.iterations} vs ${coarse.iterations} steps`;
+    assert.ok(Math.abs(p.a - q.a) <= 0.1 * q.aSigma && Math.abs(p.c - q.c) <= 0.1 * q.cSigma, msg);
+    assert.ok(Math.abs(direct.gof - coarse.gof) <= 1e-3, msg);
+    if (offset === 0) assert.ok(direct.iterations * 3 <= coarse.iterations, msg);
+    // The fallback ran: its steps are the direct attempt's plus the coarse path's.
+    else assert.ok(direct.iterations > coarse.iterations, msg);
+  }
 });
