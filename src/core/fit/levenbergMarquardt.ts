@@ -103,7 +103,27 @@ const GEODESIC_RATIO = 0.75;
  *   (Jacobian evaluations), stop reason and whether it is a convergence.
  */
 export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partial<LmSolverOptions> = {}): LmResult {
-  const opts: LmSolverOptions = { ...LM_DEFAULTS, ...options };
+  // Every key in one order, whatever the caller passed: one object shape, so the optimised code of this function
+  // serves every caller (a spread of partial options gave one shape per call site and a deoptimisation each).
+  const d0 = LM_DEFAULTS;
+  const opts: LmSolverOptions = {
+    maxIterations: options.maxIterations ?? d0.maxIterations,
+    chi2Tolerance: options.chi2Tolerance ?? d0.chi2Tolerance,
+    stepTolerance: options.stepTolerance ?? d0.stepTolerance,
+    gradientTolerance: options.gradientTolerance ?? d0.gradientTolerance,
+    initialDamping: options.initialDamping ?? d0.initialDamping,
+    relativeStep: options.relativeStep ?? d0.relativeStep,
+    scaleCovariance: options.scaleCovariance ?? d0.scaleCovariance,
+    covarianceAtSolution: options.covarianceAtSolution ?? d0.covarianceAtSolution,
+    isCancelled: options.isCancelled,
+    centralDifferences: options.centralDifferences ?? d0.centralDifferences,
+    typicalScale: options.typicalScale,
+    geodesicAcceleration: options.geodesicAcceleration ?? d0.geodesicAcceleration,
+    normalWorkspace: options.normalWorkspace,
+  };
+  // Bound once: the loop calls locals, not properties of problems of many shapes.
+  const modelAt = problem.model.bind(problem);
+  const analyticJacobian = problem.jacobian?.bind(problem);
   const y = problem.y;
   const n = y.length;
   const P = problem.start.length;
@@ -139,17 +159,17 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
   const free = new Int32Array(P);
   // Constant rows only when the model gives its own Jacobian: finite differences are never exactly constant.
   const normalWork =
-    opts.normalWorkspace ?? createNormalWorkspace(P, n, weights, problem.jacobian ? problem.constantJacobianRows : undefined);
+    opts.normalWorkspace ?? createNormalWorkspace(P, n, weights, analyticJacobian ? problem.constantJacobianRows : undefined);
   if (normalWork.parameters !== P || normalWork.points !== n) throw new RangeError('levenbergMarquardt: normalWorkspace has other dimensions');
   const jac = normalWork.jacobian;
   let spansKnown = false;
-  const fdWork = problem.jacobian ? undefined : createFiniteDifferenceWorkspace(P, n);
+  const fdWork = analyticJacobian ? undefined : createFiniteDifferenceWorkspace(P, n);
   const fvv = new Float64Array(opts.geodesicAcceleration ? n : 0);
   const acceleration = new Float64Array(P);
   let evaluations = 0;
 
   const jacobianAt = (t: Float64Array, ft: Float64Array): void => {
-    if (problem.jacobian) {
+    if (analyticJacobian) {
       // The analytic Jacobian accumulates into zeros. After the first normal equations, every non-zero lies in its
       // row's recorded span, so clearing the spans clears the buffer (a peak model's rows are mostly windows).
       if (spansKnown) {
@@ -157,7 +177,7 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
       } else {
         jac.fill(0);
       }
-      problem.jacobian(t, ft, jac);
+      analyticJacobian(t, ft, jac);
     } else {
       finiteDifferenceJacobian(problem, t, ft, lower, upper, typical, opts.relativeStep, opts.centralDifferences, fdWork!, jac);
       evaluations += opts.centralDifferences ? 2 * P : P;
@@ -177,7 +197,7 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
       const p = free[i];
       thetaTrial[p] = Math.min(upper[p], Math.max(lower[p], theta[p] + h * deltaFree[i]));
     }
-    problem.model(thetaTrial, fTrial);
+    modelAt(thetaTrial, fTrial);
     evaluations++;
     for (let k = 0; k < n; k++) {
       let jv = 0;
@@ -207,7 +227,7 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
   };
 
   for (let p = 0; p < P; p++) theta[p] = Math.min(upper[p], Math.max(lower[p], problem.start[p]));
-  problem.model(theta, f);
+  modelAt(theta, f);
   evaluations++;
   let chi2 = weightedChi2(y, f, weights, residuals);
   let lambda = opts.initialDamping;
@@ -311,7 +331,7 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
         for (let j = 0; j < nFree; j++) ad += a[pi * P + free[j]] * delta[free[j]];
         predicted += delta[pi] * (2 * g[pi] - ad);
       }
-      problem.model(thetaTrial, fTrial);
+      modelAt(thetaTrial, fTrial);
       evaluations++;
       const chi2Trial = weightedChi2(y, fTrial, weights, residualsTrial);
       if (chi2Trial < chi2) {
