@@ -416,12 +416,13 @@ function sectionLeBail(args: Json): Json {
       coldCounts = { ...counts };
     }
     cold.push(...coldSite);
-    // As `fit` and `sequential` start a pattern without a seed: cells from the quick peak estimate (003, 104, 110).
+    // As `fit` and `sequential` start a pattern without a seed: cells from the quick peak estimate (003, 104, 110),
+    // refined directly from them (the coarse stage only as the fallback).
     const estimatedSite: number[] = [];
     let estimatedResult: LeBailResult | undefined;
     for (let r = 0; r < coldReps; r++) {
       const t0 = performance.now();
-      estimatedResult = fitLeBail(scan, quickEstimate(scan, { phases: ['layered'] }), FIT_OPTIONS);
+      estimatedResult = fitLeBail(scan, quickEstimate(scan, { phases: ['layered'] }), { ...FIT_OPTIONS, directStart: true });
       estimatedSite.push(performance.now() - t0);
     }
     estimated.push(...estimatedSite);

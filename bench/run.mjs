@@ -521,14 +521,14 @@ if (has(S.lebail)) {
   if (l.estimatedMs !== undefined) {
     const badEstimated = l.siteResults.filter((x) => x.estimatedGof > 2);
     row(
-      'Le Bail fit, cold (quick peak estimate, as `fit` and `sequential` start)',
+      'Le Bail fit, cold (quick peak estimate, direct start, as `fit` and `sequential` start)',
       fmtMs(l.estimatedMs),
       '—',
       '—',
       acc({ maxAbsDa: l.estimatedMaxAbsDa, maxAbsDc: l.estimatedMaxAbsDc }) +
         (badEstimated.length ? ` (wrong minimum at k = ${badEstimated.map((x) => `${x.index}: GoF ${x.estimatedGof.toFixed(1)}`).join(', ')})` : ''),
       '—',
-      `in-process quickEstimate (003, 104, 110) + fitLeBail from those cells, same patterns; median of ${l.estimatedRunsMs.length} (per site: ${l.siteResults.map((x) => fmtMs(x.estimatedMs)).join(', ')})`,
+      `in-process quickEstimate (003, 104, 110) + fitLeBail from those cells with directStart (the coarse stage only when GoF > 1.5), same patterns; median of ${l.estimatedRunsMs.length} (per site: ${l.siteResults.map((x) => fmtMs(x.estimatedMs)).join(', ')})`,
     );
   }
   row(
