@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitLeBail, fitPawley } from '../../../../src/core/diffraction/leBail.ts';
+import { extrapolatedSeed, fitLeBail, fitPawley, type LeBailResult } from '../../../../src/core/diffraction/leBail.ts';
 import { phasePreset } from '../../../../src/core/diffraction/phases.ts';
 import { readSimulatedXy, readTruth } from './fixtures.ts';
 import { runSeries, summarise, SERIES_INSTRUMENT } from './seriesAccuracy.ts';
@@ -140,4 +140,21 @@ test('directStart: from cells measured on the pattern, Pawley lands on the coars
     // The fallback ran: its steps are the direct attempt's plus the coarse path's.
     else assert.ok(direct.iterations > coarse.iterations, msg);
   }
+});
+
+test('extrapolatedSeed continues cells and strain linearly from the two previous results and keeps the rest of the newer one', () => {
+  const result = (values: Record<string, number>) =>
+    ({ gof: 1.1, parameters: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, sigma: 1e-5 }])) }) as unknown as LeBailResult;
+  const before = result({ 'layered.a': 2.87, 'layered.c': 14.2, 'layered.strain.e001': 2e-4, 'layered.I.0,0,3': 100, zeroDeg: 0.01, 'background.0': 5 });
+  const previous = result({ 'layered.a': 2.868, 'layered.c': 14.21, 'layered.strain.e001': 3e-4, 'layered.I.0,0,3': 120, zeroDeg: 0.02, 'background.0': 6, 'layered.strain.iso': 1e-4 });
+  const seed = extrapolatedSeed(previous, before);
+  const v = (name: string) => seed.parameters[name].value;
+  assert.ok(Math.abs(v('layered.a') - 2.866) < 1e-12 && Math.abs(v('layered.c') - 14.22) < 1e-12 && Math.abs(v('layered.strain.e001') - 4e-4) < 1e-15);
+  // Intensities, zero, background: from the newer result; a parameter the older one lacks stays as it is.
+  assert.equal(v('layered.I.0,0,3'), 120);
+  assert.equal(v('zeroDeg'), 0.02);
+  assert.equal(v('background.0'), 6);
+  assert.equal(v('layered.strain.iso'), 1e-4);
+  assert.equal(seed.gof, 1.1);
+  assert.equal(previous.parameters['layered.a'].value, 2.868, 'the previous result is not modified');
 });
