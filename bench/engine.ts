@@ -566,6 +566,31 @@ async function sectionSequential(args: Json): Promise<Json> {
   };
 }
 
+/** Cancel latency: a 2-worker run cancelled once `after` patterns are done, timed from the flag to the return. */
+async function sectionCancel(args: Json): Promise<Json> {
+  const files = args.files as string[];
+  const latenciesMs: number[] = [];
+  const doneAtCancel: number[] = [];
+  for (let r = 0; r < (args.reps as number); r++) {
+    let cancelAt = 0;
+    const run = await runSequentialRefinement({
+      files,
+      model: { phases: ['layered'], strain: 'uniaxial001', instrument: parseInstprm(fs.readFileSync(path.join(path.dirname(args.truth as string), 'series.instprm'), 'utf8')).instrument },
+      workers: 2,
+      fileAccess: nodeFileAccess,
+      workerScript: args.workerScript as string,
+      onProgress: (done) => {
+        if (!cancelAt && done >= (args.after as number)) cancelAt = performance.now();
+      },
+      isCancelled: () => cancelAt > 0,
+    });
+    latenciesMs.push(performance.now() - cancelAt);
+    doneAtCancel.push(run.done);
+  }
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return { latencyMs: sorted[(sorted.length - 1) >> 1], latenciesMs, doneAtCancel };
+}
+
 // ---------------------------------------------------------------- notebook and SVG
 
 function notebookOf(sources: readonly string[]) {
@@ -655,6 +680,7 @@ const SECTIONS: Record<string, (args: Json) => Json | Promise<Json>> = {
   peaks: sectionPeaks,
   lebail: sectionLeBail,
   sequential: sectionSequential,
+  cancel: sectionCancel,
   notebook: sectionNotebook,
   svg: sectionSvg,
 };

@@ -341,6 +341,8 @@ if (want('sequential')) {
       ? { ...good[(good.length - 1) >> 1], runs: good.length, ratesPerS: good.map((x) => x.patternsPerS) }
       : runs[0];
   }
+  log('cancel latency of a 2-worker sequential run');
+  S.cancel = engine('cancel', { files: series, truth: TRUTH, workerScript: WORKER, after: 20, reps: QUICK ? 1 : 3 }, 120_000);
 }
 
 // ------------------------------------------------------------------------------------------------ notebook, SVG
@@ -559,6 +561,18 @@ for (const s of [s1, s2]) {
 if (has(s1) && has(s2)) {
   const up = s2.patternsPerS / s1.patternsPerS;
   row('  speed-up 2 workers / 1', `${up.toFixed(2)}×`, '—', '—', target(up >= 1.7, '≥ 1.7×'), '—', 'ratio of the two rates above');
+}
+if (has(S.cancel)) {
+  const c = S.cancel;
+  row(
+    '  cancel of a 2-worker run',
+    fmtMs(c.latencyMs),
+    '—',
+    '—',
+    target(c.latencyMs <= 200, '≤ 200 ms'),
+    '—',
+    `runSequentialRefinement cancelled once 20 patterns are done (${c.doneAtCancel.join(', ')} kept): time from the flag to the return, the worker threads ended; median of ${c.latenciesMs.length} (${c.latenciesMs.map((v) => fmtMs(v)).join(', ')})`,
+  );
 }
 if (has(S.notebook)) {
   const n = S.notebook;

@@ -80,6 +80,9 @@ function contentHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
 }
 
+/** How often a run checks its cancel flag while the workers fit (the cancel goal is 200 ms). */
+const CANCEL_POLL_MS = 20;
+
 let jobCounter = 0;
 
 const engineIdentities = new Map<string, string>();
@@ -105,9 +108,30 @@ export async function runSequentialRefinement(options: SequentialRunOptions): Pr
   const ranges = chunkRanges(n, workers);
   const workerOf = (i: number) => ranges.findIndex(([from, to]) => i >= from && i < to);
   const jobId = `job-${process.pid}-${++jobCounter}`;
-  const call = async (w: number, method: string, args: unknown[]) => (await clients[w].request({ type: 'call', method, args })).result;
+  let ended = false;
+  const call = async (w: number, method: string, args: unknown[]) => {
+    // An ended client would start a new thread: after a cancel nothing more is sent.
+    if (ended) throw new Error('sequential refinement cancelled');
+    return (await clients[w].request({ type: 'call', method, args })).result;
+  };
+  // A fit in a worker cannot poll the caller's flag: on cancel the threads are ended at once (their fits in flight are
+  // dropped, the finished ones kept), so a cancel waits for no fit, cold ones included.
+  const isCancelled = options.isCancelled;
+  const watch = isCancelled
+    ? setInterval(() => {
+        if (ended || !isCancelled()) return;
+        ended = true;
+        for (const c of clients) void c.terminate('sequential refinement cancelled');
+      }, CANCEL_POLL_MS)
+    : undefined;
   try {
-    await Promise.all(clients.map((_, w) => call(w, 'seqBegin', [jobId, options.model])));
+    try {
+      await Promise.all(clients.map((_, w) => call(w, 'seqBegin', [jobId, options.model])));
+    } catch (e) {
+      // Cancelled while the threads started: nothing was fitted.
+      if (ended) return { entries: new Array(n).fill(undefined), cancelled: true, done: 0 };
+      throw e;
+    }
     const hashes = new Map<number, string>();
     const fileHashes = new Map<string, string>();
     // The engine's identity is part of the model: results cached by another build are never reused.
@@ -146,6 +170,7 @@ export async function runSequentialRefinement(options: SequentialRunOptions): Pr
       },
     });
   } finally {
+    clearInterval(watch);
     await Promise.all(clients.map((c) => c.terminate('sequential refinement finished')));
   }
 }

@@ -258,6 +258,8 @@ export async function runSequential<P, S, R extends FitLike>(
         entry = { ...cached, index: i, key, fromCache: true };
       } else {
         entry = await fitOne(pattern, i, chainPrev, i === start ? 'chunk-start' : 'branch-start');
+        // A fit that failed once the run was cancelled was cut short (its worker ended), not a result of the data.
+        if (entry.error !== undefined && isCancelled()) return;
         entry = key !== undefined ? { ...entry, key } : entry;
         if (key !== undefined && options.cache && entry.result) await options.cache.set(key, entry);
       }

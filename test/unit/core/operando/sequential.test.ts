@@ -119,6 +119,27 @@ test('cancel stops new fits and keeps the finished results', async () => {
   assert.equal(r.entries[3], undefined);
 });
 
+test('a fit cut short by the cancel (its worker ended, the call failed) is dropped, not recorded as an error', async () => {
+  let cancelled = false;
+  const fit = fakeFit([]);
+  const r = await runSequential(series(10), {
+    fit: async (p, seed, i) => {
+      if (i === 4) {
+        // The cancel arrives during this fit; ending the worker makes the call fail.
+        cancelled = true;
+        throw new Error('worker terminated');
+      }
+      return fit(p, seed, i);
+    },
+    quickEstimate: quick,
+    isCancelled: () => cancelled,
+  });
+  assert.equal(r.cancelled, true);
+  assert.equal(r.done, 4);
+  assert.equal(r.entries[4], undefined);
+  assert.ok(r.entries.slice(0, 4).every((e) => e?.result && !e.flags.includes('error')));
+});
+
 test('progress reports done/total and an ETA from the injected clock', async () => {
   let clock = 0;
   const seen: { done: number; total: number; etaS: number }[] = [];
