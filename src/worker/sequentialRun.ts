@@ -22,7 +22,10 @@ export interface SequentialRunOptions {
   readonly files: readonly string[];
   readonly model: ModelSpec;
   readonly workers: number;
-  /** dist/fitWorker.js (or dist/worker.js); by default the fitting worker beside the running bundle (dist/cli.js or dist/worker.js). */
+  /**
+   * dist/fitWorker.js (or dist/worker.js); by default the fitting worker beside the running bundle (dist/cli.js or
+   * dist/worker.js).
+   */
   readonly workerScript?: string;
   readonly branchOf?: (index: number) => string;
   readonly onProgress?: (done: number, total: number, etaS: number) => void;

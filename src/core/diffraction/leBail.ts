@@ -69,8 +69,9 @@ export interface LeBailOptions {
   readonly strainStart?: Partial<Omit<PhaseStrain, 'model'>>;
   /**
    * Crystallite-size model for all phases, or one per phase: 'iso' refines an isotropic Scherrer size L, with a
-   * Lorentzian share ζ_s held at 1 unless `refine.sizeZeta` (size.ts). It needs a calibrated instrument: X (also ∝ 1/cosθ) is then held unless
-   * `refine.X` says otherwise, and any refined instrumental width would absorb part of the size.
+   * Lorentzian share ζ_s held at 1 unless `refine.sizeZeta` (size.ts). It needs a calibrated instrument: X (also
+   * ∝ 1/cosθ) is then held unless `refine.X` says otherwise, and any refined instrumental width would absorb part of
+   * the size.
    */
   readonly size?: SizeModel | readonly SizeModel[];
   /** Start values of the size (L in nm, ζ_s) and the Scherrer constant K (held), for all phases. */
@@ -670,7 +671,7 @@ function runCycles(
       break;
     }
   }
-  // A single joint refinement (Pawley) that converged took its last step below the χ² tolerance (≪ 0.1 σ): the normal
+  // A single joint refinement (Pawley) that converged took its last step below the χ² tolerance (≤ 0.1 σ): the normal
   // matrix of its last iteration is the one at the solution to that order, and its σ and covariance stand.
   if (lm && sweeps === 0 && cycles === 1 && (lm.stopReason === 'converged-chi2' || lm.stopReason === 'converged-gradient')) {
     return { lm, iterations, cycles, cancelled: false };

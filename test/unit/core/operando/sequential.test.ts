@@ -122,7 +122,7 @@ test('cancel stops new fits and keeps the finished results', async () => {
 test('a fit cut short by the cancel (its worker ended, the call failed) is dropped, not recorded as an error', async () => {
   let cancelled = false;
   const fit = fakeFit([]);
-  const r = await runSequential(series(10), {
+  const r = await runSequential<Pattern, Estimate, Fit>(series(10), {
     fit: async (p, seed, i) => {
       if (i === 4) {
         // The cancel arrives during this fit; ending the worker makes the call fail.
