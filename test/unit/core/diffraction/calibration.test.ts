@@ -1,6 +1,6 @@
 // Calibration on certified standards (real files in test/fixtures, see its README), and the transfer of a
-// calibration to an independent pattern. Truth: NIST certificates (LaB6 SRM 660c 4.156826 Å, 660b 4.15689 Å) and Hölzer et al. (1997)
-// Cu Kα1 = 1.540593 Å.
+// calibration to an independent pattern. Truth: NIST certificates (LaB6 SRM 660c 4.156826 Å, 660b 4.15689 Å) and
+// Hölzer et al. (1997) Cu Kα1 = 1.540593 Å.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
