@@ -66,8 +66,9 @@ interface XrdFitOptions extends XrdWavelengthOptions {
   /** 'uniaxial001' (default): ε_hkl² = ε_iso² + ε_001² cos⁴φ; or 'none', 'iso', 'stephens'. */
   readonly strain?: 'none' | 'iso' | 'uniaxial001' | 'stephens';
   /**
-   * 'iso': an isotropic crystallite size, Γ = K λ/(L cosθ) with K = 1 (Scherrer, GSAS-II's convention), and its
-   * Lorentzian share, refined per phase (hold a calibrated instrument); default 'none'.
+   * 'iso': an isotropic crystallite size, Γ = K λ/(L cosθ) with K = 1 (Scherrer, GSAS-II's convention), refined per
+   * phase with its Lorentzian share held at 1 (GSAS-II's default size mixing; hold a calibrated instrument); default
+   * 'none'.
    */
   readonly size?: 'none' | 'iso';
   /** 2θ range in degrees. */
@@ -145,7 +146,7 @@ interface XrdSize {
   /** Volume-weighted column length ⟨L⟩_V = λ/(β cosθ) from the size profile's integral breadth (nm). */
   readonly volumeWeightedNm: number;
   readonly volumeWeightedNmSigma: number;
-  /** Lorentzian share of the size broadening; on a bound (usually 1) the σ of L are with it held there. */
+  /** Lorentzian share of the size broadening: held at 1 by fit and sequential (zetaSigma 0, zetaAtBound false). */
   readonly zeta: number;
   readonly zetaSigma: number;
   readonly zetaAtBound: boolean;

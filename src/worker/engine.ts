@@ -52,7 +52,7 @@ export interface FitOptions extends WavelengthOptions {
   /** Rietveld: the layered phases' composition (NMC811, NMC622, NMC111, LNO, LCO). */
   readonly composition?: string;
   readonly strain?: ModelSpec['strain'];
-  /** 'iso': an isotropic Scherrer crystallite size (K = 1) with its Lorentzian share; default 'none'. */
+  /** 'iso': an isotropic Scherrer crystallite size (K = 1), its Lorentzian share held at 1; default 'none'. */
   readonly size?: ModelSpec['size'];
   readonly rangeDeg?: readonly [number, number];
   readonly exclusions?: ModelSpec['exclusions'];
