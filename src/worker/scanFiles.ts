@@ -5,6 +5,7 @@
  */
 import type { FileAccess } from './nodeFiles.ts';
 import type { Scan, ScanFile, WavelengthLine } from '../core/data/scan.ts';
+import { HC_KEV_ANGSTROM } from '../core/data/scan.ts';
 import type { EchemRecord } from '../core/data/echem.ts';
 import { readDataAnyFormat } from './hdf5.ts';
 import { ParseError } from '../core/io/parseError.ts';
@@ -25,8 +26,7 @@ export interface WavelengthOptions {
   readonly anode?: keyof typeof ANODES;
 }
 
-/** λ[Å] = 12.398419843 / E[keV] (science.md §1). */
-export const HC_KEV_ANGSTROM = 12.398419843;
+export { HC_KEV_ANGSTROM };
 
 export function userWavelengths(options: WavelengthOptions): WavelengthLine[] | undefined {
   if (options.wavelengthAngstrom !== undefined) {

@@ -83,3 +83,6 @@ export function dominantWavelengthAngstrom(scan: Pick<Scan, 'wavelengths'>): num
   for (const line of scan.wavelengths) if (!best || line.ratio > best.ratio) best = line;
   return best?.angstrom;
 }
+
+/** hc in keV·Å: λ[Å] = 12.398419843 / E[keV] (CODATA 2018; science.md §1). */
+export const HC_KEV_ANGSTROM = 12.398419843;

@@ -12,9 +12,7 @@
  * an element neither table has, they are 0 unless given explicitly.
  */
 import { DISPERSION_BY_ENERGY } from './dispersionTable.ts';
-
-/** hc = 12.398419843 keV·Å (CODATA 2018; science.md §1). */
-const HC_KEV_ANGSTROM = 12.398419843;
+import { HC_KEV_ANGSTROM } from '../data/scan.ts';
 
 /** a1, b1, a2, b2, a3, b3, a4, b4, c. */
 export type CromerMann = readonly [number, number, number, number, number, number, number, number, number];

@@ -20,7 +20,7 @@ import type { Scan, WavelengthLine } from '../data/scan.ts';
 import { levenbergMarquardt, type LmResult } from '../fit/levenbergMarquardt.ts';
 import type { LeastSquaresProblem } from '../fit/problem.ts';
 import { type NormalWorkspace, createNormalWorkspace, prepareNormalWorkspace } from '../fit/normalEquations.ts';
-import { agreementFactors, berarLelannFactor } from '../fit/statistics.ts';
+import { agreementFactors, berarLelannFactor, type AgreementFactors } from '../fit/statistics.ts';
 import { choleskyDecompose, choleskySolve } from '../linalg/cholesky.ts';
 import { cellVolume } from './cell.ts';
 import {
@@ -232,6 +232,18 @@ export interface FitAgreement {
   readonly points: number;
   readonly iterations: number;
   readonly stopReason: string;
+}
+
+/** The agreement factors of a fit under the names its result carries (Rwp, Rp, … as FullProf and GSAS-II print). */
+export function agreementFields(stats: AgreementFactors): Pick<FitAgreement, 'Rwp' | 'RwpBackgroundSubtracted' | 'Rp' | 'Rexp' | 'chi2red' | 'gof'> {
+  return {
+    Rwp: stats.rwp,
+    RwpBackgroundSubtracted: stats.rwpBackgroundSubtracted ?? Number.NaN,
+    Rp: stats.rp,
+    Rexp: stats.rexp,
+    chi2red: stats.chi2red,
+    gof: stats.gof,
+  };
 }
 
 /** Result of {@link fitLeBail} (also the CLI's JSON, minus the typed arrays). */
@@ -1052,12 +1064,7 @@ function buildResult(
     detectorDistanceRelativeSigma: sigmaOf(idx('detectorDistanceRelative')),
     instrument: inst,
     parameters,
-    Rwp: stats.rwp,
-    RwpBackgroundSubtracted: stats.rwpBackgroundSubtracted ?? Number.NaN,
-    Rp: stats.rp,
-    Rexp: stats.rexp,
-    chi2red: stats.chi2red,
-    gof: stats.gof,
+    ...agreementFields(stats),
     sigmaFactorBerarLelann: bl.sigmaFactor,
     points: n,
     parametersRefined: nFree,

@@ -28,7 +28,7 @@ import { levenbergMarquardt } from '../fit/levenbergMarquardt.ts';
 import { agreementFactors } from '../fit/statistics.ts';
 import { type Cell, cellVolume, inverseDSquared, reciprocalMetricTensor } from './cell.ts';
 import { ATOMIC_MASS, type Dispersion, dispersion, elementOf, formFactor } from './formFactors.ts';
-import { type Exclusion, type FitAgreement, type LeBailOptions, type LeBailResult, LE_BAIL_DEFAULTS, emissionLines, fitPawley, pointSigma } from './leBail.ts';
+import { type Exclusion, type FitAgreement, type LeBailOptions, type LeBailResult, LE_BAIL_DEFAULTS, agreementFields, emissionLines, fitPawley, pointSigma } from './leBail.ts';
 import {
   INSTRUMENT_DEFAULTS,
   type PatternModel,
@@ -573,12 +573,7 @@ export function fitRietveld(scan: Scan, phases: readonly RietveldPhase[], option
     zeroSigma: sigmaOfName('zeroDeg'),
     displacement: get('displacementMm'),
     displacementSigma: sigmaOfName('displacementMm'),
-    Rwp: stats.rwp,
-    RwpBackgroundSubtracted: stats.rwpBackgroundSubtracted ?? Number.NaN,
-    Rp: stats.rp,
-    Rexp: stats.rexp,
-    chi2red: stats.chi2red,
-    gof: stats.gof,
+    ...agreementFields(stats),
     points: n,
     iterations: lm.iterations,
     stopReason: lm.stopReason,

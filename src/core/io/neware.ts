@@ -162,14 +162,7 @@ function newareRecord(buf: Uint8Array, found: number[], L: Layout, format: strin
     clock.push(Date.UTC(dv.getUint16(r + L.date, true), buf[r + L.date + 2] - 1, buf[r + L.date + 3], buf[r + L.date + 4], buf[r + L.date + 5], buf[r + L.date + 6]));
   });
   if (unknownRanges.size) warnings.push(`unknown current range(s) ${[...unknownRanges].join(', ')}: current and capacities set to NaN there`);
-  const columns: Record<string, Float64Array> = {};
-  const units: Record<string, string> = {};
-  names.forEach((name, k) => {
-    const c = cols[k];
-    for (let j = 0; j < n; j++) if (!Number.isFinite(c[j])) c[j] = NaN;
-    columns[name] = c;
-    units[name] = /_(\w+)$/.exec(name)?.[1] ?? '';
-  });
+  const { columns, units } = namedColumns(names, cols);
   // Test time: the step time restarts at every step, so each new step continues from the end of the previous one.
   const stepTime = columns['step time_s'];
   const time = new Float64Array(n);
@@ -262,14 +255,7 @@ function readNda130(bytes: Uint8Array, meta: Record<string, string>): EchemRecor
     cols[12][j] = clock - clock0;
   }
   if (!n) fail(NDA130_START, 'at least one data record', 'none');
-  const columns: Record<string, Float64Array> = {};
-  const units: Record<string, string> = {};
-  names.forEach((name, k) => {
-    const c = cols[k];
-    for (let j = 0; j < n; j++) if (!Number.isFinite(c[j])) c[j] = NaN;
-    columns[name] = c;
-    units[name] = name === 'T1' ? '°C' : name === 'clock_s' ? 's' : (/_(\w+)$/.exec(name)?.[1] ?? '');
-  });
+  const { columns, units } = namedColumns(names, cols);
   const warnings: string[] = [];
   putMeta(meta, 'footer at byte', String(NDA130_START + n * len));
   putMeta(meta, 'status codes', Object.entries(NEWARE_STATUS).map(([k, v]) => `${k}=${v}`).join(', '));
@@ -418,14 +404,7 @@ export function readNdcSplit(entries: Readonly<Record<string, Uint8Array>>, meta
   }
   if (rows[0].index > 1) warnings.push(`samples 1–${rows[0].index - 1} come before the first runInfo row: their time and step are left out`);
 
-  const columns: Record<string, Float64Array> = {};
-  const units: Record<string, string> = {};
-  names.forEach((name, k) => {
-    const c = cols[k];
-    for (let j = 0; j < n; j++) if (!Number.isFinite(c[j])) c[j] = NaN;
-    columns[name] = c;
-    units[name] = name === 'clock_s' ? 's' : (/_(\w+)$/.exec(name)?.[1] ?? '');
-  });
+  const { columns, units } = namedColumns(names, cols);
   units.time_s = CANONICAL_UNITS.time_s;
 
   // Auxiliary channels: data_AUX_<a>_<type>_<b>.ndc, one f32 per sample.
@@ -470,4 +449,20 @@ export function readNdcSplit(entries: Readonly<Record<string, Uint8Array>>, meta
   }
   putMeta(meta, 'status codes', Object.entries(NEWARE_STATUS).map(([k, v]) => `${k}=${v}`).join(', '));
   return { kind: 'electrochemistry', format: FORMAT, records: n, columns, units, startTime, currentSign: 'unknown', metadata: meta, warnings };
+}
+
+/**
+ * The decoded columns by name, non-finite values as NaN, with units from each name's suffix (`voltage_V` → V,
+ * `step time_s` → s) and the auxiliary temperature T1 in °C.
+ */
+function namedColumns(names: readonly string[], cols: readonly Float64Array[]): { columns: Record<string, Float64Array>; units: Record<string, string> } {
+  const columns: Record<string, Float64Array> = {};
+  const units: Record<string, string> = {};
+  names.forEach((name, k) => {
+    const c = cols[k];
+    for (let j = 0; j < c.length; j++) if (!Number.isFinite(c[j])) c[j] = NaN;
+    columns[name] = c;
+    units[name] = name === 'T1' ? '°C' : (/_(\w+)$/.exec(name)?.[1] ?? '');
+  });
+  return { columns, units };
 }
