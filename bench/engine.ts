@@ -37,6 +37,10 @@ import { nodeFileAccess } from '../src/worker/nodeFiles.ts';
 import { runNotebook } from '../src/cli/notebook.ts';
 import { renderSvg } from '../src/worker/svg.ts';
 import { patternSpec } from '../src/core/plot/patternSpec.ts';
+import v8 from 'node:v8';
+// As the CLI runs (src/cli/main.ts): optimising compiles on each thread, which avoids a Node 20 abort when the
+// sequential run's worker threads end.
+v8.setFlagsFromString('--no-concurrent-recompilation');
 
 type Json = Record<string, unknown>;
 
