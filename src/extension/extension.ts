@@ -21,7 +21,9 @@ export function activate(context: vscode.ExtensionContext): OperandoXrdExports {
   const log = vscode.window.createOutputChannel('Operando XRD', { log: true });
   const kernel = new Kernel(context, log);
   let engine: WorkerClient | undefined;
-  const getEngine = () => (engine ??= new WorkerClient(path.join(context.extensionPath, 'dist', 'worker.js'), (l) => log.warn(l)));
+  // The editor's readers and the series panel's refinements run in a process of their own, as notebook cells do.
+  const getEngine = () =>
+    (engine ??= new WorkerClient(path.join(context.extensionPath, 'dist', 'worker.js'), (l) => log.warn(l), { isolation: 'process' }));
   const provider = new ScanEditorProvider(context, getEngine, log);
   const editorOptions = { webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true };
 

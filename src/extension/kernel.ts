@@ -1,6 +1,7 @@
 /**
  * The notebook controller on the built-in `jupyter-notebook` type. Cells are transpiled here and run in one
- * worker per notebook (persistent context); interrupt and restart terminate that worker.
+ * worker process per notebook (persistent context; a process, so that nothing a cell does can end the extension
+ * host); interrupt and restart kill that process.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
@@ -55,7 +56,7 @@ export class Kernel implements vscode.Disposable {
     const key = notebook.uri.toString();
     let w = this.workers.get(key);
     if (!w) {
-      w = new WorkerClient(path.join(this.context.extensionPath, 'dist', 'worker.js'), (l) => this.log.warn(l));
+      w = new WorkerClient(path.join(this.context.extensionPath, 'dist', 'worker.js'), (l) => this.log.warn(l), { isolation: 'process' });
       this.workers.set(key, w);
     }
     return w;
@@ -118,7 +119,7 @@ export class Kernel implements vscode.Disposable {
       await execution.appendOutput(
         toNotebookOutput({
           kind: 'error',
-          name: interrupted ? 'Interrupted' : err.name,
+          name: interrupted ? (err.crashed ? 'KernelDied' : 'Interrupted') : err.name,
           message: interrupted ? `${err.message}: the kernel was restarted and its variables are gone.` : err.message,
           stack: interrupted ? '' : cleanStack(err.stack ?? '', cellName),
         }),

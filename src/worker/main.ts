@@ -1,8 +1,8 @@
 /**
- * Worker-thread entry: the only file that touches worker_threads. One Session (persistent cell context)
- * per worker; engine calls (`call`) run outside that context. The host terminates the whole thread to interrupt.
+ * Worker entry (dist/worker.js), as a thread (CLI, tests) or as a process forked by the extension host (see
+ * hostPort.ts). One Session (persistent cell context) per worker; engine calls (`call`) run outside that context.
+ * The host ends the whole thread or process to interrupt.
  */
-import { parentPort } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -13,9 +13,9 @@ import { makeApi } from './api.ts';
 import { renderSvg } from './svg.ts';
 import { callMethod } from './methods.ts';
 import { nodeFileAccess } from './nodeFiles.ts';
+import { hostPort } from './hostPort.ts';
 
-if (!parentPort) throw new Error('dist/worker.js must run as a worker thread');
-const port = parentPort;
+const port = hostPort('dist/worker.js');
 const post = (m: FromWorker) => port.postMessage(m);
 
 const inspect = (v: unknown) => util.inspect(v, { depth: 4, maxArrayLength: 20, breakLength: 100 });
@@ -36,7 +36,8 @@ const errorOf = (e: unknown) => {
   return { name: 'Error', message: String(e), stack: String(e) };
 };
 
-port.on('message', async (msg: ToWorker) => {
+port.onMessage(async (message) => {
+  const msg = message as ToWorker;
   if (msg.type === 'runCell') {
     try {
       const value = await session.run(msg.code, msg.cellName, msg.cwd, {

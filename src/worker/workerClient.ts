@@ -1,16 +1,22 @@
 /**
- * A lazily started worker thread with typed requests. Interrupt = terminate the thread: every pending request
- * rejects with `WorkerTerminatedError` and the next request starts a fresh worker. A crash does the same, so
- * neither an infinite loop nor a crash in a cell can block or kill the extension host.
+ * A lazily started worker with typed requests, as a thread or as a child process. Interrupt = end the thread or kill
+ * the process: every pending request rejects with `WorkerTerminatedError` and the next request starts a fresh worker.
+ * A crash does the same, so neither an infinite loop nor a crash in a cell can block the caller. The extension host
+ * uses processes: a thread shares the host's process, and a V8 abort in a thread (an out-of-memory outside the heap
+ * limit, a native crash, Node 20's assertion when a thread ends during a background compile) would end the host.
  */
 import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import type { FromWorker, ToWorker } from '../protocol/kernel.ts';
 import type { CellOutput } from '../protocol/outputs.ts';
 
 export class WorkerTerminatedError extends Error {
-  constructor(reason: string) {
+  /** True when the worker died by itself (crash, abort, exit); false when the caller ended it. */
+  readonly crashed: boolean;
+  constructor(reason: string, crashed = false) {
     super(reason);
     this.name = 'WorkerTerminatedError';
+    this.crashed = crashed;
   }
 }
 
@@ -26,39 +32,112 @@ interface Pending extends RequestHandlers {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+export interface WorkerClientOptions {
+  /** 'thread' (default) or 'process' (a forked Node process; see the file comment). */
+  readonly isolation?: 'thread' | 'process';
+  /** Old-generation heap limit of the worker, MB. */
+  readonly maxHeapMb?: number;
+}
+
+/** What the client needs of a started worker, thread or process. */
+interface Channel {
+  readonly pid?: number;
+  post(message: ToWorker): void;
+  end(): Promise<void>;
+}
+
 export class WorkerClient {
-  private worker: Worker | undefined;
+  private channel: Channel | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly scriptPath: string;
   private readonly log: (line: string) => void;
+  private readonly options: WorkerClientOptions;
 
-  constructor(scriptPath: string, log: (line: string) => void = () => undefined) {
+  constructor(scriptPath: string, log: (line: string) => void = () => undefined, options: WorkerClientOptions = {}) {
     this.scriptPath = scriptPath;
     this.log = log;
+    this.options = options;
   }
 
   get running(): boolean {
-    return this.worker !== undefined;
+    return this.channel !== undefined;
   }
 
-  private ensure(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(this.scriptPath, { resourceLimits: { maxOldGenerationSizeMb: 8192 } });
+  /** Process id of the worker process (isolation 'process', once started). */
+  get pid(): number | undefined {
+    return this.channel?.pid;
+  }
+
+  private ensure(): Channel {
+    if (this.channel) return this.channel;
+    const channel = this.options.isolation === 'process' ? this.startProcess() : this.startThread();
+    this.channel = channel;
+    return channel;
+  }
+
+  /** The worker is gone (crash, exit, kill): its requests fail and the next request starts a new one. */
+  private lost(channel: Channel, reason: string): void {
+    if (this.channel !== channel) return;
+    this.channel = undefined;
+    this.failAll(new WorkerTerminatedError(reason, true));
+  }
+
+  private startThread(): Channel {
+    const worker = new Worker(this.scriptPath, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 8192 } });
+    const channel: Channel = { post: (m) => worker.postMessage(m), end: async () => void (await worker.terminate()) };
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     worker.on('error', (err) => {
       this.log(`worker error: ${err.stack ?? err}`);
-      this.failAll(new WorkerTerminatedError(`The worker crashed: ${err.message}`));
-      this.worker = undefined;
+      this.lost(channel, `The worker crashed: ${err.message}`);
     });
-    worker.on('exit', (code) => {
-      if (this.worker === worker) {
-        this.worker = undefined;
-        this.failAll(new WorkerTerminatedError(`The worker exited (code ${code})`));
-      }
+    worker.on('exit', (code) => this.lost(channel, `The worker exited (code ${code})`));
+    return channel;
+  }
+
+  private startProcess(): Channel {
+    const child: ChildProcess = fork(this.scriptPath, [], {
+      execArgv: [`--max-old-space-size=${this.options.maxHeapMb ?? 8192}`],
+      // Structured clone, as between threads: typed arrays and Maps cross intact.
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Inside VS Code process.execPath is Electron's binary: run it as plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
-    this.worker = worker;
-    return worker;
+    let exited = false;
+    const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const channel: Channel = {
+      pid: child.pid,
+      post: (m) => {
+        if (!exited && child.connected) child.send(m);
+      },
+      end: async () => {
+        if (!exited) child.kill('SIGKILL');
+        await exit;
+      },
+    };
+    const forward = (stream: NodeJS.ReadableStream | null, label: string) => {
+      let buffered = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) if (line) this.log(`worker ${label}: ${line}`);
+      });
+    };
+    forward(child.stdout, 'stdout');
+    forward(child.stderr, 'stderr');
+    child.on('message', (m) => this.onMessage(m as FromWorker));
+    child.on('error', (err) => {
+      this.log(`worker process error: ${err.stack ?? err}`);
+      this.lost(channel, `The worker process failed: ${err.message}`);
+    });
+    child.on('exit', (code, signal) => {
+      exited = true;
+      this.lost(channel, signal ? `The worker process ended (${signal})` : `The worker process exited (code ${code})`);
+    });
+    return channel;
   }
 
   private onMessage(m: FromWorker): void {
@@ -94,19 +173,19 @@ export class WorkerClient {
 
   /** Send a request; resolves when the worker answers `done`, rejects on `failed` or termination. */
   request(msg: DistributiveOmit<ToWorker, 'id'>, handlers: RequestHandlers = {}): Promise<{ value?: CellOutput; result?: unknown }> {
-    const worker = this.ensure();
+    const channel = this.ensure();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { ...handlers, resolve, reject });
-      worker.postMessage({ ...msg, id } as ToWorker);
+      channel.post({ ...msg, id } as ToWorker);
     });
   }
 
-  /** Stop the thread now (interrupt / restart). Resolves once it has exited. */
+  /** Stop the worker now (interrupt / restart). Resolves once it has exited. */
   async terminate(reason = 'Interrupted'): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
+    const channel = this.channel;
+    this.channel = undefined;
     this.failAll(new WorkerTerminatedError(reason));
-    if (worker) await worker.terminate();
+    if (channel) await channel.end();
   }
 }

@@ -107,6 +107,20 @@ suite('Notebook kernel', () => {
     assert.equal(new TextDecoder().decode(after.outputs.at(-1)!.items[0].data), "'undefined'");
   });
 
+  test('a cell that aborts its process ends only the kernel, not the extension host', async () => {
+    await runCell(await appendCell(editor, 'const before = 7;'));
+    const cell = await runCell(await appendCell(editor, "require('node:process').abort()"));
+    assert.equal(cell.executionSummary?.success, false);
+    const err = cell.outputs.flatMap((o) => o.items).find((i) => i.mime === 'application/vnd.code.notebook.error');
+    assert.ok(err);
+    assert.equal(JSON.parse(new TextDecoder().decode(err.data)).name, 'KernelDied');
+    // The host is alive (this test runs in it) and the next cell gets a fresh kernel.
+    assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive);
+    const after = await runCell(await appendCell(editor, 'typeof before'));
+    assert.equal(after.executionSummary?.success, true);
+    assert.equal(new TextDecoder().decode(after.outputs.at(-1)!.items[0].data), "'undefined'");
+  });
+
   test('Restart Kernel clears the context', async () => {
     await runCell(await appendCell(editor, 'const kept = 5;'));
     await vscode.commands.executeCommand('operandoXrd.restartKernel');
