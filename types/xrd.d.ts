@@ -63,6 +63,14 @@ interface XrdFitOptions extends XrdWavelengthOptions {
   readonly method?: 'pawley' | 'lebail' | 'rietveld';
   /** Rietveld: composition of the layered phases ('NMC811' default, 'NMC622', 'NMC111', 'LNO', 'LCO'). */
   readonly composition?: string;
+  /**
+   * Rietveld: specimen absorption by geometry. Default a thick flat Bragg–Brentano specimen (the same at every angle);
+   * a thin one with its μ·t; a flat plate in transmission (coin or pouch cell) with its μ·t; a capillary with its μ·R.
+   */
+  readonly absorption?:
+    | { readonly geometry: 'bragg-brentano'; readonly muT?: number }
+    | { readonly geometry: 'transmission'; readonly muT: number }
+    | { readonly geometry: 'capillary'; readonly muR: number };
   /** 'uniaxial001' (default): ε_hkl² = ε_iso² + ε_001² cos⁴φ; or 'none', 'iso', 'stephens'. */
   readonly strain?: 'none' | 'iso' | 'uniaxial001' | 'stephens';
   /**

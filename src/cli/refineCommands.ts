@@ -7,6 +7,7 @@ import { memoizedReader, readScan, seriesPatterns, userWavelengths } from '../wo
 import { parseScanRef } from '../core/operando/scanRef.ts';
 import { nodeFileAccess } from '../worker/nodeFiles.ts';
 import { fitPattern, fitRietveldPattern, summarize, summarizeRietveld, type ModelSpec } from '../worker/refine.ts';
+import type { AbsorptionModel } from '../core/diffraction/absorption.ts';
 import { parseIrf, formatIrf, isIrfFile } from '../core/diffraction/irf.ts';
 import { calibrateInstrument, formatCalibrationInstprm, wavelengthRelativeSigmaOf, STANDARDS, type CalibrationTarget } from '../core/diffraction/calibration.ts';
 import { runSequentialRefinement, resultsTable, timedPatterns } from '../worker/sequentialRun.ts';
@@ -57,6 +58,8 @@ export function modelOptions(args: ParsedArgs): ModelSpec & { instrumentText?: s
   if (!(size in SizeModel)) throw new UsageError(`--size must be one of ${Object.keys(SizeModel).join(', ')}`);
   const method = flag(args, 'method') ?? 'pawley';
   if (!['lebail', 'pawley', 'peaks', 'rietveld'].includes(method)) throw new UsageError('--method must be lebail, pawley, peaks or rietveld');
+  // Le Bail and Pawley intensities are free: an absorption factor would only rescale them.
+  if (flag(args, 'absorption') !== undefined && method !== 'rietveld') throw new UsageError('--absorption applies to --method rietveld only');
   let wavelengths = wavelengthOption(args);
   let instrument: ModelSpec['instrument'];
   let wavelengthRelativeSigma: number | undefined;
@@ -101,7 +104,10 @@ async function fit(args: ParsedArgs): Promise<number> {
     return 0;
   }
   if (flag(args, 'method') === 'rietveld') {
-    const r = summarizeRietveld(fitRietveldPattern(scan, model, flag(args, 'composition') ?? 'NMC811'));
+    const absorption = flag(args, 'absorption');
+    const r = summarizeRietveld(
+      fitRietveldPattern(scan, model, flag(args, 'composition') ?? 'NMC811', undefined, absorption ? { absorption: absorptionOf(absorption) } : {}),
+    );
     if (flag(args, 'json') === 'true') {
       process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       return 0;
@@ -266,10 +272,23 @@ async function calibrate(args: ParsedArgs): Promise<number> {
   return 0;
 }
 
+/** `capillary:μR`, `transmission:μt`, `bragg-brentano` or `bragg-brentano:μt`. */
+function absorptionOf(text: string): AbsorptionModel {
+  const [geometry, value, ...rest] = text.split(':');
+  const number = value === undefined ? undefined : Number(value);
+  if (rest.length || (value !== undefined && !(Number.isFinite(number) && number! >= 0)))
+    throw new UsageError(`--absorption ${text}: expected capillary:μR, transmission:μt or bragg-brentano[:μt] with a number ≥ 0`);
+  if (geometry === 'capillary' && number !== undefined) return { geometry, muR: number };
+  if (geometry === 'transmission' && number !== undefined) return { geometry, muT: number };
+  if (geometry === 'bragg-brentano') return number === undefined ? { geometry } : { geometry, muT: number };
+  throw new UsageError(`--absorption ${text}: expected capillary:μR, transmission:μt or bragg-brentano[:μt]`);
+}
+
 export const refineCommands = {
   usage: `  fit FILE --phase layered[:a,c] [--phase al|cu|graphite|li|steel|spinel …] [--wavelength Å | --energy-kev E | --anode Cu|Mo|Co|Ag]
         [--instrument FILE.instprm|FILE.irf] [--range from:to] [--exclude from:to[deg|A|invA] …] [--strain none|iso|uniaxial001|stephens]
         [--size none|iso] [--method pawley|lebail|peaks|rietveld] [--composition NMC811|NMC622|NMC111|LNO|LCO] [--internal-standard al[:a]] [--json]
+        [--absorption capillary:μR|transmission:μt|bragg-brentano[:μt]] (rietveld only; default a thick flat specimen)
         (pawley by default; an internal standard keeps its reference cell and fixes the detector-distance scale ΔD/D)
   calibrate FILE --standard lab6|lab6_660b|ceo2|si [--refine wavelength,zero,displacement] [--wavelength Å | --anode …]
         [--range from:to] --out FILE.instprm|FILE.irf [--json]

@@ -16,6 +16,7 @@ import { fitPattern, fitRietveldPattern, type ModelSpec } from './refine.ts';
 import { calibrateInstrument, type CalibrationOptions, type CalibrationResult } from '../core/diffraction/calibration.ts';
 import { parseIrf, isIrfFile } from '../core/diffraction/irf.ts';
 import type { RietveldResult } from '../core/diffraction/rietveld.ts';
+import type { AbsorptionModel } from '../core/diffraction/absorption.ts';
 import { runSequentialRefinement, resultsTable, timedPatterns } from './sequentialRun.ts';
 import { defaultCacheDir, layeredCache, openDiskCache } from './diskCache.ts';
 import { findPeaks as corePeaks, fitPeaks as coreFitPeaks, estimateLattice as coreEstimate, type PeakFitOptions } from '../core/diffraction/peaks.ts';
@@ -51,6 +52,8 @@ export interface FitOptions extends WavelengthOptions {
   readonly method?: 'lebail' | 'pawley' | 'rietveld';
   /** Rietveld: the layered phases' composition (NMC811, NMC622, NMC111, LNO, LCO). */
   readonly composition?: string;
+  /** Rietveld: specimen absorption by geometry (default a thick Bragg–Brentano specimen). */
+  readonly absorption?: AbsorptionModel;
   readonly strain?: ModelSpec['strain'];
   /** 'iso': an isotropic Scherrer crystallite size (K = 1), its Lorentzian share held at 1; default 'none'. */
   readonly size?: ModelSpec['size'];
@@ -254,7 +257,9 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
     estimateLattice: (scan: Scan, phase = 'layered', reflections: readonly string[] = ['003', '104', '110']) => coreEstimate(scan, phasePreset(phase), { reflections }),
     /** Le Bail (or Pawley) fit of one scan. */
     fit: (scan: Scan, options: FitOptions = {}): LeBailResult | RietveldResult =>
-      options.method === 'rietveld' ? fitRietveldPattern(scan, modelOf(options), options.composition) : fitPattern(scan, modelOf(options)),
+      options.method === 'rietveld'
+        ? fitRietveldPattern(scan, modelOf(options), options.composition, undefined, { absorption: options.absorption })
+        : fitPattern(scan, modelOf(options)),
     /** Calibrate λ or zero/displacement and the instrumental profile on a standard (lab6, ceo2, si) with its certified cell. */
     calibrate: (scan: Scan, standard: string, options: CalibrationOptions & WavelengthOptions = {}): CalibrationResult =>
       calibrateInstrument(scan, standard, { ...options, wavelengths: options.wavelengths ?? userWavelengths(options) }),

@@ -10,7 +10,7 @@ import { estimateLattice } from '../core/diffraction/peaks.ts';
 import type { StrainModel } from '../core/diffraction/strain.ts';
 import type { SizeModel } from '../core/diffraction/size.ts';
 import type { InstrumentProfile } from '../core/diffraction/patternModel.ts';
-import { fitRietveld, layeredPhase, type RietveldPhase, type RietveldResult } from '../core/diffraction/rietveld.ts';
+import { fitRietveld, layeredPhase, type RietveldOptions, type RietveldPhase, type RietveldResult } from '../core/diffraction/rietveld.ts';
 
 /** Everything that defines a refinement model, JSON-safe (it is part of the cache key). */
 export interface ModelSpec {
@@ -143,7 +143,13 @@ export function summarize(result: LeBailResult): FitSummary {
  * Rietveld fit of one scan: layered phases get the layered structure of `composition` (NMC811 by default), Al and Cu
  * an fcc structure; other phases are refused (no structure to compute).
  */
-export function fitRietveldPattern(scan: Scan, model: ModelSpec, composition = 'NMC811', phases?: readonly Phase[]): RietveldResult {
+export function fitRietveldPattern(
+  scan: Scan,
+  model: ModelSpec,
+  composition = 'NMC811',
+  phases?: readonly Phase[],
+  specimen: Pick<RietveldOptions, 'absorption'> = {},
+): RietveldResult {
   if (model.size && model.size !== 'none') throw new RangeError('--size is not supported by --method rietveld (Le Bail and Pawley only)');
   const use = phases ?? modelPhases(model);
   const specs: RietveldPhase[] = use.map((p) => {
@@ -152,7 +158,7 @@ export function fitRietveldPattern(scan: Scan, model: ModelSpec, composition = '
     if (metal) return { phase: p, structure: { kind: 'fcc', element: metal } };
     throw new RangeError(`--method rietveld has no structure for phase '${p.name}' (layered R-3m, al and cu are supported)`);
   });
-  return fitRietveld(scan, specs, leBailOptions(model));
+  return fitRietveld(scan, specs, { ...leBailOptions(model), ...specimen });
 }
 
 /** The JSON-safe summary of a Rietveld fit (no typed arrays, no covariance matrix). */

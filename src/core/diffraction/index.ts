@@ -62,3 +62,4 @@ export { type CalibrationOptions, type CalibrationResult, CALIBRATION_DEFAULTS, 
 export { formatIrf, isIrfFile, parseIrf } from './irf.ts';
 export { ATOMIC_MASS, DISPERSION_TABLES, FORM_FACTOR_COEFFICIENTS, dispersion, formFactor } from './formFactors.ts';
 export { LAYERED_COMPOSITIONS, RIETVELD_DEFAULTS, type RietveldOptions, type RietveldPhase, type RietveldResult, fitRietveld, layeredPhase, structureFactorSquared } from './rietveld.ts';
+export { type AbsorptionModel, absorptionFactor, cylinderTransmission } from './absorption.ts';

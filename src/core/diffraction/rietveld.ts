@@ -15,8 +15,8 @@
  *   the scattering plane: (p + (1 − p) cos²2θ) / (sin²θ cosθ);
  * - P_MD = (r² cos²α + sin²α / r)^(−3/2), α between the scattering vector and [001]* (Dollase, J. Appl. Cryst.
  *   1986, 19, 267);
- * - absorption: a thick flat Bragg–Brentano specimen absorbs the same fraction at every angle (1/2μ), so it is a
- *   constant in S; capillary (Debye–Scherrer) absorption is not modelled.
+ * - absorption A(θ) for the geometry (`absorption.ts`): constant for a thick flat Bragg–Brentano specimen (the
+ *   default), 1 − exp(−2μt/sinθ) for a thin one, a flat plate in transmission, or a capillary of given μR.
  * - Hill & Howard (J. Appl. Cryst. 1987, 20, 467): W_p = S_p (ZMV)_p / Σ_i S_i (ZMV)_i with ZM the cell's mass.
  *
  * Layered structure, project setting (science.md §2): M at 3a (0,0,0), Li at 3b (0,0,½), O at 6c (0,0,z),
@@ -28,6 +28,7 @@ import { levenbergMarquardt } from '../fit/levenbergMarquardt.ts';
 import { agreementFactors } from '../fit/statistics.ts';
 import { type Cell, cellVolume, inverseDSquared, reciprocalMetricTensor } from './cell.ts';
 import { ATOMIC_MASS, type Dispersion, dispersion, elementOf, formFactor } from './formFactors.ts';
+import { type AbsorptionModel, absorptionFactor } from './absorption.ts';
 import { type Exclusion, type FitAgreement, type LeBailOptions, type LeBailResult, LE_BAIL_DEFAULTS, agreementFields, emissionLines, fitPawley, pointSigma } from './leBail.ts';
 import {
   INSTRUMENT_DEFAULTS,
@@ -112,6 +113,8 @@ export interface RietveldOptions extends LeBailOptions {
   readonly anomalousDispersion?: boolean;
   /** f′, f″ per element, over the tables of formFactors.ts (e.g. values measured near an absorption edge). */
   readonly dispersion?: Readonly<Record<string, Dispersion>>;
+  /** Specimen absorption by geometry (μR of a capillary, μt of a plate); default a thick Bragg–Brentano specimen. */
+  readonly absorption?: AbsorptionModel;
   readonly maxIterations?: number;
 }
 
@@ -375,10 +378,12 @@ export function fitRietveld(scan: Scan, phases: readonly RietveldPhase[], option
   const mono = (options.monochromatorTwoThetaDeg ?? RIETVELD_DEFAULTS.monochromatorTwoThetaDeg) * DEG;
   const kMono = Math.cos(mono) ** 2;
   const perp = options.synchrotronPerpendicularFraction;
+  const absorption = absorptionFactor(options.absorption);
+  // Lorentz–polarisation and absorption: everything that depends on θ alone.
   const lp = (th: number): number => {
     const c2 = Math.cos(2 * th) ** 2;
     const pol = perp !== undefined ? perp + (1 - perp) * c2 : (1 + kMono * c2) / (1 + kMono);
-    return pol / (Math.sin(th) ** 2 * Math.cos(th));
+    return (pol / (Math.sin(th) ** 2 * Math.cos(th))) * absorption(th);
   };
   const gStar = new Float64Array(9);
   /** Structure-derived intensities into the model (scale included). */

@@ -93,6 +93,24 @@ test('fit recovers the simulated cell of the 27 keV pattern', () => {
   assert.ok(fit.gof > 0.5 && fit.gof < 3, `GoF ${fit.gof}`);
 });
 
+test('fit --method rietveld --absorption capillary:μR reaches the fit: on an unabsorbed pattern B_M rises to make up for it', () => {
+  const args = ['fit', fixture('simulated/sync_27keV_fpa.xy'), '--phase', 'layered', '--strain', 'iso', '--method', 'rietveld', '--json'];
+  const plain = run(args);
+  const capillary = run([...args, '--absorption', 'capillary:1.5']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal(capillary.code, 0, capillary.stderr);
+  const bPlain = JSON.parse(plain.stdout).phases[0].biso.M;
+  const bCapillary = JSON.parse(capillary.stdout).phases[0].biso.M;
+  // A capillary absorbs low angles most; data without that absorption make the fit lower the high angles too (B up).
+  assert.ok(bCapillary.value - bPlain.value > 3 * bPlain.sigma, `B_M ${bPlain.value} → ${bCapillary.value}`);
+  const bad = run([...args, '--absorption', 'capillary:lots']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--absorption capillary:lots: expected capillary:μR/);
+  const wrongMethod = run(['fit', fixture('simulated/sync_27keV_fpa.xy'), '--phase', 'layered', '--absorption', 'capillary:1']);
+  assert.notEqual(wrongMethod.code, 0);
+  assert.match(wrongMethod.stderr, /--absorption applies to --method rietveld only/);
+});
+
 test('fit without any wavelength says how to give one', () => {
   const dir = tmp();
   const f = path.join(dir, 'noλ.xy');
