@@ -625,7 +625,7 @@ function modelProblem(model: PatternModel, pts: FitPoints): LeastSquaresProblem 
     lower: Float64Array.from(model.free, (fi) => model.params[fi].lower),
     upper: Float64Array.from(model.free, (fi) => model.params[fi].upper),
     model: (theta, out) => evaluateModel(model, theta, out),
-    jacobian: (theta, f, jac) => modelJacobian(model, theta, f, jac),
+    jacobian: (theta, f, jac, spans) => modelJacobian(model, theta, f, jac, spans),
   };
 }
 

@@ -20,6 +20,7 @@ import { type CrystalSystem, type SpaceGroup, spaceGroup } from './spaceGroups.t
 import { type StrainModel, SQRT_8LN2 } from './strain.ts';
 import type { SizeModel } from './size.ts';
 import { chebyshevBasis } from './background.ts';
+import type { JacobianRowSpans } from '../fit/problem.ts';
 
 const DEG = Math.PI / 180;
 const RAD = 180 / Math.PI;
@@ -822,7 +823,7 @@ function pushEntry(
  * Sum of peaks into `out` (added to what is there). With `jac` (parameter-major, N points), also accumulates the
  * analytic derivatives of every peak. Uses positions/widths from the last `computePeaks`.
  */
-export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Array): void {
+export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Array, spans?: JacobianRowSpans): void {
   const x = model.x;
   const n = x.length;
   const w = model.work;
@@ -870,6 +871,17 @@ export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Ar
       const xHi = pos + w.maxOffset[pk] + reach;
       while (dLo < hi && x[dLo] < xLo) dLo++;
       while (dHi > dLo && x[dHi - 1] > xHi) dHi--;
+      if (spans) {
+        for (let e = 0; e < ne; e++) {
+          const t = w.entryIndex[eBase + e];
+          if (dLo < spans.first[t]) spans.first[t] = dLo;
+          if (dHi > spans.last[t]) spans.last[t] = dHi;
+        }
+      }
+    }
+    if (spans && tI >= 0) {
+      if (lo < spans.first[tI]) spans.first[tI] = lo;
+      if (hi > spans.last[tI]) spans.last[tI] = hi;
     }
     for (let i = lo; i < hi; i++) {
       let f = 0;
@@ -948,23 +960,38 @@ export function evaluateModel(model: PatternModel, theta: Float64Array | undefin
   addPeaks(model, out);
 }
 
-/** Analytic Jacobian (FCJ ratios by forward differences) into `jac` (zero-filled by the caller). */
-export function modelJacobian(model: PatternModel, theta: Float64Array, modelValues: Float64Array, jac: Float64Array): void {
+/**
+ * Analytic Jacobian (FCJ ratios by forward differences) into `jac` (zero-filled by the caller); with `spans`, also
+ * where each row can be non-zero (a peak's window for its intensity, the union of windows for shared parameters).
+ */
+export function modelJacobian(model: PatternModel, theta: Float64Array, modelValues: Float64Array, jac: Float64Array, spans?: JacobianRowSpans): void {
   unpackFree(model, theta);
   const n = model.x.length;
   computePeaks(model, true);
   const scratch = model.work.fdModel;
   scratch.fill(0);
-  addPeaks(model, scratch, jac);
+  if (spans) {
+    spans.first.fill(n);
+    spans.last.fill(0);
+  }
+  addPeaks(model, scratch, jac, spans);
   const fullToFree = model.work.fullToFree;
   for (let m = 0; m < model.backgroundTerms; m++) {
     const t = fullToFree[model.backgroundIndex + m];
     if (t < 0) continue;
     jac.set(model.basis.subarray(m * n, (m + 1) * n), t * n);
+    if (spans) {
+      spans.first[t] = 0;
+      spans.last[t] = n;
+    }
   }
   for (const gi of [G_SL, G_HL]) {
     const t = fullToFree[gi];
     if (t < 0) continue;
+    if (spans) {
+      spans.first[t] = 0;
+      spans.last[t] = n;
+    }
     const v0 = model.full[gi];
     const step = 1e-4 * Math.max(Math.abs(v0), 1e-3);
     model.full[gi] = v0 + step;
@@ -975,4 +1002,5 @@ export function modelJacobian(model: PatternModel, theta: Float64Array, modelVal
     for (let i = 0; i < n; i++) jac[t * n + i] = (scratch[i] - modelValues[i]) / step;
   }
   computePeaks(model, false);
+  if (spans) spans.known = true;
 }

@@ -162,7 +162,6 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
     opts.normalWorkspace ?? createNormalWorkspace(P, n, weights, analyticJacobian ? problem.constantJacobianRows : undefined);
   if (normalWork.parameters !== P || normalWork.points !== n) throw new RangeError('levenbergMarquardt: normalWorkspace has other dimensions');
   const jac = normalWork.jacobian;
-  let spansKnown = false;
   const fdWork = analyticJacobian ? undefined : createFiniteDifferenceWorkspace(P, n);
   const fvv = new Float64Array(opts.geodesicAcceleration ? n : 0);
   const acceleration = new Float64Array(P);
@@ -170,15 +169,20 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
 
   const jacobianAt = (t: Float64Array, ft: Float64Array): void => {
     if (analyticJacobian) {
-      // The analytic Jacobian accumulates into zeros. After the first normal equations, every non-zero lies in its
-      // row's recorded span, so clearing the spans clears the buffer (a peak model's rows are mostly windows).
-      if (spansKnown) {
-        for (let p = 0; p < P; p++) jac.fill(0, p * n + normalWork.first[p], p * n + normalWork.last[p]);
+      // The analytic Jacobian accumulates into zeros. After normal equations (of this fit or of the previous fit on
+      // the same workspace) every non-zero lies in its row's recorded span, so clearing the spans clears the buffer
+      // (a peak model's rows are mostly windows).
+      if (normalWork.clean) {
+        for (let p = 0; p < P; p++) if (normalWork.last[p] > normalWork.first[p]) jac.fill(0, p * n + normalWork.first[p], p * n + normalWork.last[p]);
       } else {
         jac.fill(0);
       }
-      analyticJacobian(t, ft, jac);
+      normalWork.clean = false;
+      normalWork.spans.known = false;
+      analyticJacobian(t, ft, jac, normalWork.spans);
     } else {
+      normalWork.clean = false;
+      normalWork.spans.known = false;
       finiteDifferenceJacobian(problem, t, ft, lower, upper, typical, opts.relativeStep, opts.centralDifferences, fdWork!, jac);
       evaluations += opts.centralDifferences ? 2 * P : P;
     }
@@ -252,7 +256,6 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
     iterations++;
     jacobianAt(theta, f);
     normalEquations(jac, residuals, a, g, normalWork);
-    spansKnown = true;
 
     let maxDiag = 0;
     let finite = true;

@@ -1,3 +1,5 @@
+import type { JacobianRowSpans } from './problem.ts';
+
 /**
  * Weighted normal equations for a parameter-major Jacobian (`jac[p * n + i] = ∂f_i/∂θ_p`, see `problem.ts`).
  * Each entry is a dot product of two contiguous rows, so no strided access in the inner loop.
@@ -11,10 +13,25 @@ export interface NormalWorkspace {
   readonly first: Int32Array;
   /** Last non-zero index per row (exclusive). */
   readonly last: Int32Array;
+  /**
+   * Runs of non-zeros of each row: row p's runs are [runs[2k], runs[2k+1]) for k in [runOffset[p], runOffset[p+1]).
+   * A wide row whose non-zeros come in runs (a cell parameter touches only its peaks' windows) costs its runs, not its
+   * span, in every product.
+   */
+  readonly runOffset: Int32Array;
+  readonly runs: Int32Array;
   /** √w_i. */
   readonly sqrtWeights: Float64Array;
   /** The Jacobian buffer (P·n, parameter-major) of a least-squares run that uses this workspace. */
   readonly jacobian: Float64Array;
+  /**
+   * True when every non-zero of `jacobian` lies within its row's [first, last): set by {@link normalEquations}, cleared
+   * by whoever starts writing a Jacobian. Then clearing those spans clears the buffer, also for the next fit that
+   * reuses the workspace.
+   */
+  clean: boolean;
+  /** Where the model says the next Jacobian's rows can be non-zero (filled by the model, if it knows). */
+  readonly spans: JacobianRowSpans;
   /** W^½J, parameter-major. */
   readonly scaled: Float64Array;
   /** W^½r. */
@@ -45,8 +62,12 @@ export function createNormalWorkspace(
     points,
     first: new Int32Array(parameters),
     last: new Int32Array(parameters),
+    runOffset: new Int32Array(parameters + 1),
+    runs: new Int32Array(2 * parameters * MAX_RUNS_PER_ROW),
     sqrtWeights: new Float64Array(points),
     jacobian: new Float64Array(parameters * points),
+    clean: true,
+    spans: { first: new Int32Array(parameters), last: new Int32Array(parameters), known: false },
     scaled: new Float64Array(parameters * points),
     scaledResiduals: new Float64Array(points),
     constantRows: new Uint8Array(parameters),
@@ -68,6 +89,66 @@ export function prepareNormalWorkspace(ws: NormalWorkspace, weights: Float64Arra
   if (constantRows) ws.constantRows.set(constantRows);
   else ws.constantRows.fill(0);
   ws.cached = false;
+}
+
+/** Rows wider than this are split into runs of non-zeros. */
+const RUN_MIN_SPAN = 512;
+/** Zero gaps shorter than this stay inside a run (a dot product call costs about as much as a few points). */
+const RUN_MIN_GAP = 16;
+/** A row with more runs than this is kept as one run. */
+const MAX_RUNS_PER_ROW = 256;
+
+/** Runs of non-zeros of row p within [lo, hi) into ws.runs from `at`; returns the new end (in pairs). */
+function findRuns(jac: Float64Array, rowP: number, lo: number, hi: number, runs: Int32Array, at: number): number {
+  if (hi - lo < RUN_MIN_SPAN) {
+    runs[2 * at] = lo;
+    runs[2 * at + 1] = hi;
+    return at + 1;
+  }
+  const start = at;
+  let i = lo;
+  while (i < hi) {
+    // i is a non-zero: extend the run until a gap of RUN_MIN_GAP zeros (or the end).
+    const runStart = i;
+    let runEnd = i + 1;
+    let j = i + 1;
+    while (j < hi) {
+      if (jac[rowP + j] !== 0) {
+        runEnd = j + 1;
+      } else if (j - runEnd + 1 >= RUN_MIN_GAP) {
+        break;
+      }
+      j++;
+    }
+    if (at - start >= MAX_RUNS_PER_ROW) {
+      runs[2 * start] = lo;
+      runs[2 * start + 1] = hi;
+      return start + 1;
+    }
+    runs[2 * at] = runStart;
+    runs[2 * at + 1] = runEnd;
+    at++;
+    i = j;
+    while (i < hi && jac[rowP + i] === 0) i++;
+  }
+  return at;
+}
+
+/** Σ u_i v_i over the intersection of two rows' runs. */
+function runDot(u: Float64Array, uOffset: number, v: Float64Array, vOffset: number, runs: Int32Array, a: number, aEnd: number, b: number, bEnd: number): number {
+  let s = 0;
+  while (a < aEnd && b < bEnd) {
+    const aLo = runs[2 * a];
+    const aHi = runs[2 * a + 1];
+    const bLo = runs[2 * b];
+    const bHi = runs[2 * b + 1];
+    const from = aLo > bLo ? aLo : bLo;
+    const to = aHi < bHi ? aHi : bHi;
+    if (from < to) s += dot(u, uOffset, v, vOffset, from, to);
+    if (aHi < bHi) a++;
+    else b++;
+  }
+  return s;
 }
 
 /** Σ_{i∈[from,to)} u_i v_i with four partial sums (independent chains keep the FPU busy). */
@@ -102,23 +183,41 @@ function dot(u: Float64Array, uOffset: number, v: Float64Array, vOffset: number,
 export function normalEquations(jac: Float64Array, residuals: Float64Array, a: Float64Array, g: Float64Array, ws: NormalWorkspace): void {
   const P = ws.parameters;
   const n = ws.points;
-  const { first, last, sqrtWeights, scaled, scaledResiduals, constantRows, cache } = ws;
+  const { first, last, runOffset, runs, sqrtWeights, scaled, scaledResiduals, constantRows, cache, spans } = ws;
   const reuse = ws.cached;
+  const hinted = spans.known;
+  let at = 0;
   for (let p = 0; p < P; p++) {
     const rowP = p * n;
+    let lo: number;
+    let hi: number;
+    if (reuse && constantRows[p] === 1) {
+      lo = first[p];
+      hi = last[p];
+    } else {
+      lo = hinted ? Math.max(0, spans.first[p]) : 0;
+      hi = hinted ? Math.min(n, spans.last[p]) : n;
+      while (lo < hi && jac[rowP + lo] === 0) lo++;
+      while (hi > lo && jac[rowP + hi - 1] === 0) hi--;
+      first[p] = lo;
+      last[p] = hi;
+    }
+    runOffset[p] = at;
+    at = findRuns(jac, rowP, lo, hi, runs, at);
     if (reuse && constantRows[p] === 1) continue;
-    let lo = 0;
-    while (lo < n && jac[rowP + lo] === 0) lo++;
-    let hi = n;
-    while (hi > lo && jac[rowP + hi - 1] === 0) hi--;
-    first[p] = lo;
-    last[p] = hi;
-    for (let i = lo; i < hi; i++) scaled[rowP + i] = jac[rowP + i] * sqrtWeights[i];
+    for (let k = runOffset[p]; k < at; k++) {
+      const to = runs[2 * k + 1];
+      for (let i = runs[2 * k]; i < to; i++) scaled[rowP + i] = jac[rowP + i] * sqrtWeights[i];
+    }
   }
+  runOffset[P] = at;
   for (let i = 0; i < n; i++) scaledResiduals[i] = residuals[i] * sqrtWeights[i];
   for (let p = 0; p < P; p++) {
     const rowP = p * n;
-    g[p] = dot(scaled, rowP, scaledResiduals, 0, first[p], last[p]);
+    const pRuns = runOffset[p];
+    const pEnd = runOffset[p + 1];
+    g[p] = 0;
+    for (let k = pRuns; k < pEnd; k++) g[p] += dot(scaled, rowP, scaledResiduals, 0, runs[2 * k], runs[2 * k + 1]);
     const constantP = constantRows[p] === 1;
     for (let q = 0; q <= p; q++) {
       let s: number;
@@ -127,7 +226,7 @@ export function normalEquations(jac: Float64Array, residuals: Float64Array, a: F
       } else {
         const from = Math.max(first[p], first[q]);
         const to = Math.min(last[p], last[q]);
-        s = from < to ? dot(scaled, rowP, scaled, q * n, from, to) : 0;
+        s = from < to ? runDot(scaled, rowP, scaled, q * n, runs, pRuns, pEnd, runOffset[q], runOffset[q + 1]) : 0;
         if (constantP && constantRows[q] === 1) cache[p * P + q] = s;
       }
       a[p * P + q] = s;
@@ -135,6 +234,8 @@ export function normalEquations(jac: Float64Array, residuals: Float64Array, a: F
     }
   }
   ws.cached = true;
+  ws.clean = true;
+  spans.known = false;
 }
 
 /**

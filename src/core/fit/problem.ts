@@ -5,6 +5,17 @@
  * parameters touch only a window of points (a peak) writes contiguous runs, and JᵀWJ is a sum of dot products
  * of contiguous rows.
  */
+/**
+ * Optional output of an analytic Jacobian: row p is zero outside [first[p], last[p]) (a superset is fine). A model
+ * whose parameters touch windows of the points (peaks) saves the engine a scan of every row's zeros. Set `known`
+ * once filled; first ≥ last marks a row with no non-zero.
+ */
+export interface JacobianRowSpans {
+  readonly first: Int32Array;
+  readonly last: Int32Array;
+  known: boolean;
+}
+
 export interface LeastSquaresProblem {
   /** Observed values y_i. */
   readonly y: Float64Array;
@@ -20,8 +31,9 @@ export interface LeastSquaresProblem {
   /**
    * Optional analytic Jacobian into `jacobian` (length P × N, parameter-major, zero-filled by the caller).
    * `modelValues` is f(θ) already evaluated at the same θ. Without it, relative-step finite differences are used.
+   * When `spans` is given the model may report where its rows can be non-zero (see {@link JacobianRowSpans}).
    */
-  jacobian?(theta: Float64Array, modelValues: Float64Array, jacobian: Float64Array): void;
+  jacobian?(theta: Float64Array, modelValues: Float64Array, jacobian: Float64Array, spans?: JacobianRowSpans): void;
   /**
    * Optional, length P: 1 where the analytic Jacobian row is the same at every θ (a parameter the model is linear in
    * and that no other parameter scales, such as a background term). Their mutual JᵀWJ products are then formed once.
