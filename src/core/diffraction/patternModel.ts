@@ -979,7 +979,8 @@ export function modelJacobian(model: PatternModel, theta: Float64Array, modelVal
   for (let m = 0; m < model.backgroundTerms; m++) {
     const t = fullToFree[model.backgroundIndex + m];
     if (t < 0) continue;
-    jac.set(model.basis.subarray(m * n, (m + 1) * n), t * n);
+    // A background row never changes: the engine may have kept it from the previous call.
+    if (!spans || spans.kept[t] === 0) jac.set(model.basis.subarray(m * n, (m + 1) * n), t * n);
     if (spans) {
       spans.first[t] = 0;
       spans.last[t] = n;

@@ -172,8 +172,15 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
       // The analytic Jacobian accumulates into zeros. After normal equations (of this fit or of the previous fit on
       // the same workspace) every non-zero lies in its row's recorded span, so clearing the spans clears the buffer
       // (a peak model's rows are mostly windows).
+      // Rows that never change (a background term's) keep their values once this fit's normal equations have used
+      // them: neither cleared nor written again.
+      const keep = normalWork.clean && normalWork.cached;
+      const kept = normalWork.spans.kept;
+      for (let p = 0; p < P; p++) kept[p] = keep && normalWork.constantRows[p] === 1 ? 1 : 0;
       if (normalWork.clean) {
-        for (let p = 0; p < P; p++) if (normalWork.last[p] > normalWork.first[p]) jac.fill(0, p * n + normalWork.first[p], p * n + normalWork.last[p]);
+        for (let p = 0; p < P; p++) {
+          if (kept[p] === 0 && normalWork.last[p] > normalWork.first[p]) jac.fill(0, p * n + normalWork.first[p], p * n + normalWork.last[p]);
+        }
       } else {
         jac.fill(0);
       }

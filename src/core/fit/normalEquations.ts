@@ -67,7 +67,7 @@ export function createNormalWorkspace(
     sqrtWeights: new Float64Array(points),
     jacobian: new Float64Array(parameters * points),
     clean: true,
-    spans: { first: new Int32Array(parameters), last: new Int32Array(parameters), known: false },
+    spans: { first: new Int32Array(parameters), last: new Int32Array(parameters), known: false, kept: new Uint8Array(parameters) },
     scaled: new Float64Array(parameters * points),
     scaledResiduals: new Float64Array(points),
     constantRows: new Uint8Array(parameters),

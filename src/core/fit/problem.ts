@@ -14,6 +14,11 @@ export interface JacobianRowSpans {
   readonly first: Int32Array;
   readonly last: Int32Array;
   known: boolean;
+  /**
+   * Set by the engine: 1 for rows (of those flagged in `constantJacobianRows`) that still hold their values from the
+   * previous call, so the model may skip writing them; it must never add into them.
+   */
+  readonly kept: Uint8Array;
 }
 
 export interface LeastSquaresProblem {
