@@ -285,3 +285,62 @@ test('a reused workspace with constant background rows gives the same fit as fre
     }
   }
 });
+
+test('a model that adds into its Jacobian, reports row spans and skips the rows the engine kept fits as a plain one does', async () => {
+  const { createNormalWorkspace } = await import('../../../../src/core/fit/normalEquations.ts');
+  // y = c0 + c1 x + A exp(−(x − μ)²/2s²) on 2000 points; the peak's rows are written (added) only within ±6 s, and the
+  // line's rows only when the engine did not keep them: any row the engine failed to clear, or cleared and then
+  // expected to be kept, would change the fit.
+  const n = 2000;
+  const x = Float64Array.from({ length: n }, (_, i) => i / 100);
+  const truth = [2, 0.3, 5, 6, 0.4];
+  const f = (t: ArrayLike<number>, xi: number): number => t[0] + t[1] * xi + t[2] * Math.exp(-((xi - t[3]) ** 2) / (2 * t[4] * t[4]));
+  const y = Float64Array.from(x, (xi, i) => f(truth, xi) + 0.01 * Math.sin(7 * i));
+  const model = (t: Float64Array, out: Float64Array) => x.forEach((xi, i) => (out[i] = f(t, xi)));
+  const dense = (t: Float64Array, _f: Float64Array, jac: Float64Array) => {
+    x.forEach((xi, i) => {
+      const e = Math.abs(xi - t[3]) < 6 * t[4] ? Math.exp(-((xi - t[3]) ** 2) / (2 * t[4] * t[4])) : 0;
+      jac[i] = 1;
+      jac[n + i] = xi;
+      jac[2 * n + i] = e;
+      jac[3 * n + i] = (t[2] * e * (xi - t[3])) / (t[4] * t[4]);
+      jac[4 * n + i] = (t[2] * e * (xi - t[3]) ** 2) / t[4] ** 3;
+    });
+  };
+  const start = Float64Array.from([1, 0, 4, 5.8, 0.5]);
+  const plain = levenbergMarquardt({ y, start, model, jacobian: dense });
+  let skipped = 0;
+  const sparse = (t: Float64Array, _f: Float64Array, jac: Float64Array, spans?: import('../../../../src/core/fit/problem.ts').JacobianRowSpans) => {
+    const lo = Math.max(0, Math.floor((t[3] - 6 * t[4]) * 100));
+    const hi = Math.min(n, Math.ceil((t[3] + 6 * t[4]) * 100) + 1);
+    for (let i = lo; i < hi; i++) {
+      const xi = x[i];
+      const e = Math.abs(xi - t[3]) < 6 * t[4] ? Math.exp(-((xi - t[3]) ** 2) / (2 * t[4] * t[4])) : 0;
+      jac[2 * n + i] += e;
+      jac[3 * n + i] += (t[2] * e * (xi - t[3])) / (t[4] * t[4]);
+      jac[4 * n + i] += (t[2] * e * (xi - t[3]) ** 2) / t[4] ** 3;
+    }
+    for (const p of [0, 1]) {
+      if (spans && spans.kept[p] === 1) {
+        skipped++;
+        continue;
+      }
+      for (let i = 0; i < n; i++) jac[p * n + i] = p === 0 ? 1 : x[i];
+    }
+    if (spans) {
+      spans.first.set([0, 0, lo, lo, lo]);
+      spans.last.set([n, n, hi, hi, hi]);
+      spans.known = true;
+    }
+  };
+  const constantJacobianRows = Uint8Array.of(1, 1, 0, 0, 0);
+  const ws = createNormalWorkspace(5, n, new Float64Array(n).fill(1), constantJacobianRows);
+  for (let run = 0; run < 2; run++) {
+    const r = levenbergMarquardt({ y, start, model, jacobian: sparse, constantJacobianRows }, { normalWorkspace: ws });
+    for (let p = 0; p < 5; p++) {
+      assert.ok(Math.abs(r.values[p] - plain.values[p]) <= 1e-9 * Math.max(1, Math.abs(plain.values[p])), `run ${run} value ${p}: ${r.values[p]} vs ${plain.values[p]}`);
+      assert.ok(Math.abs(r.sigma[p] - plain.sigma[p]) <= 1e-6 * plain.sigma[p], `run ${run} sigma ${p}`);
+    }
+  }
+  assert.ok(skipped > 0, 'the engine kept the constant rows at least once');
+});

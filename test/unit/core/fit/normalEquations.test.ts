@@ -94,3 +94,53 @@ test('normalEquations with dense rows, cached constant rows, moving windows and 
     }
   }
 });
+
+test('normalEquations on wide rows split into runs (short and long gaps, > 256 runs, span hints) equals the dense sums', () => {
+  // n = 3000: rows wider than 512 points are split into runs of non-zeros. Row 0 has windows every 100 points (gaps of
+  // 60, well above the 16 kept inside a run), row 1 alternates non-zero and short zero gaps (kept inside runs), row 2
+  // has 400 isolated non-zeros (too many runs: one span), row 3 is dense, row 4 a narrow window, row 5 constant.
+  const P = 6;
+  const n = 3000;
+  const w = Float64Array.from({ length: n }, (_, i) => 0.2 + ((i * 13) % 7));
+  const r = Float64Array.from({ length: n }, (_, i) => Math.cos(i / 17));
+  const constant = Uint8Array.of(0, 0, 0, 0, 0, 1);
+  const ws = createNormalWorkspace(P, n, w, constant);
+  const a = new Float64Array(P * P);
+  const g = new Float64Array(P);
+  const jac = new Float64Array(P * n);
+  for (let call = 0; call < 4; call++) {
+    jac.fill(0);
+    for (let i = 0; i < n; i++) {
+      if (i % 100 < 40 + call) jac[i] = Math.sin(i / 5) + 1.5;
+      if (i % 9 < 4) jac[n + i] = (i % 9) + call;
+      if (i % 7 === 0 && i < 2800) jac[2 * n + i] = 1 + i / n;
+      jac[3 * n + i] = Math.cos(i / 300 + call);
+      if (i >= 1200 + call && i < 1450) jac[4 * n + i] = Math.exp(-(((i - 1325) / 40) ** 2));
+      jac[5 * n + i] = (i / n) ** 2;
+    }
+    // Calls 2 and 3 pass span hints as a model would: a superset on call 2, exact spans on call 3.
+    if (call >= 2) {
+      for (let p = 0; p < P; p++) {
+        let lo = 0;
+        while (lo < n && jac[p * n + lo] === 0) lo++;
+        let hi = n;
+        while (hi > lo && jac[p * n + hi - 1] === 0) hi--;
+        ws.spans.first[p] = call === 2 ? Math.max(0, lo - 37) : lo;
+        ws.spans.last[p] = call === 2 ? Math.min(n, hi + 11) : hi;
+      }
+      ws.spans.known = true;
+    }
+    normalEquations(jac, r, a, g, ws);
+    assert.equal(ws.spans.known, false, 'hints are used once');
+    for (let p = 0; p < P; p++) {
+      let gp = 0;
+      for (let i = 0; i < n; i++) gp += w[i] * jac[p * n + i] * r[i];
+      assert.ok(Math.abs(g[p] - gp) <= 1e-10 * Math.max(1, Math.abs(gp)), `call ${call} g[${p}]: ${g[p]} vs ${gp}`);
+      for (let q = 0; q < P; q++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += w[i] * jac[p * n + i] * jac[q * n + i];
+        assert.ok(Math.abs(a[p * P + q] - s) <= 1e-10 * Math.max(1, Math.abs(s)), `call ${call} (${p},${q}): ${a[p * P + q]} vs ${s}`);
+      }
+    }
+  }
+});
