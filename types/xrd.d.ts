@@ -79,6 +79,11 @@ interface XrdFitOptions extends XrdWavelengthOptions {
    * 'none'.
    */
   readonly size?: 'none' | 'iso';
+  /**
+   * Peak shape: 'tch' (default, the Thompson–Cox–Hastings pseudo-Voigt) or 'pearsonVII': a Pearson VII of the same
+   * FWHM with exponent m = m₀ + m₁·100/2θ + m₂·(100/2θ)² (m₀ refined from 2; the result's `profile` gives m with σ).
+   */
+  readonly profile?: 'tch' | 'pearsonVII';
   /** 2θ range in degrees. */
   readonly rangeDeg?: readonly [number, number];
   /** Excluded regions in 2θ (deg), d (Å) or q (Å⁻¹). */
@@ -186,6 +191,10 @@ interface XrdPhaseResult {
 
 interface XrdFitResult {
   readonly phases: readonly XrdPhaseResult[];
+  /** The peak shape; for Pearson VII the exponent's terms m₀, m₁, m₂ and their σ. */
+  readonly profile:
+    | { readonly shape: 'tch' }
+    | { readonly shape: 'pearsonVII'; readonly m: readonly [number, number, number]; readonly mSigma: readonly [number, number, number] };
   readonly zeroDeg: number;
   readonly zeroSigma: number;
   /** Flat-detector distance error ΔD/D and σ (refined when an internal standard is given). */

@@ -75,9 +75,12 @@ export function modelOptions(args: ParsedArgs): ModelSpec & { instrumentText?: s
   }
   const range = flag(args, 'range');
   const internalStandard = flag(args, 'internal-standard');
+  const profile = flag(args, 'profile') ?? 'tch';
+  if (!['tch', 'pearson7', 'pearsonVII'].includes(profile)) throw new UsageError('--profile must be tch or pearson7');
   return {
     phases,
     ...(internalStandard ? { internalStandard } : {}),
+    ...(profile !== 'tch' ? { profile: 'pearsonVII' as const } : {}),
     method: method === 'pawley' ? 'pawley' : 'lebail',
     strain: strain as StrainModel,
     ...(size !== 'none' ? { size: size as SizeModel } : {}),
@@ -133,6 +136,10 @@ async function fit(args: ParsedArgs): Promise<number> {
       `  ${p.name} (${p.spaceGroup}): a ${f(p.a, p.aSigma)} Å, c ${f(p.c, p.cSigma)} Å, V ${f(p.volume, p.volumeSigma, 3)} Å³, ε_iso ${p.strain.iso.toExponential(3)}, ε_001 ${p.strain.e001.toExponential(3)} ± ${p.strain.e001Sigma.toExponential(2)}${p.size.model !== 'none' ? `, L ${p.size.lengthNm.toFixed(1)} ± ${p.size.lengthNmSigma.toFixed(1)} nm (Scherrer, K = ${p.size.scherrerK}; ⟨L⟩_V ${p.size.volumeWeightedNm.toFixed(1)} nm, ζ_s ${p.size.zeta.toFixed(2)})` : ''}${p.fwhm003Deg ? `, FWHM(003) ${p.fwhm003Deg.toFixed(5)}°` : ''}`,
     );
   lines.push(`  zero ${f(summary.zeroDeg, summary.zeroSigma)}°`);
+  if (summary.profile.shape === 'pearsonVII') {
+    const { m, mSigma } = summary.profile;
+    lines.push(`  Pearson VII m = ${f(m[0], mSigma[0], 3)} + (${f(m[1], mSigma[1], 3)})·100/2θ + (${f(m[2], mSigma[2], 3)})·(100/2θ)²`);
+  }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }
@@ -287,7 +294,7 @@ function absorptionOf(text: string): AbsorptionModel {
 export const refineCommands = {
   usage: `  fit FILE --phase layered[:a,c] [--phase al|cu|graphite|li|steel|spinel …] [--wavelength Å | --energy-kev E | --anode Cu|Mo|Co|Ag]
         [--instrument FILE.instprm|FILE.irf] [--range from:to] [--exclude from:to[deg|A|invA] …] [--strain none|iso|uniaxial001|stephens]
-        [--size none|iso] [--method pawley|lebail|peaks|rietveld] [--composition NMC811|NMC622|NMC111|LNO|LCO] [--internal-standard al[:a]] [--json]
+        [--size none|iso] [--profile tch|pearson7] [--method pawley|lebail|peaks|rietveld] [--composition NMC811|NMC622|NMC111|LNO|LCO] [--internal-standard al[:a]] [--json]
         [--absorption capillary:μR|transmission:μt|bragg-brentano[:μt]] (rietveld only; default a thick flat specimen)
         (pawley by default; an internal standard keeps its reference cell and fixes the detector-distance scale ΔD/D)
   calibrate FILE --standard lab6|lab6_660b|ceo2|si [--refine wavelength,zero,displacement] [--wavelength Å | --anode …]

@@ -62,6 +62,8 @@ export interface FitOptions extends WavelengthOptions {
   readonly instrument?: ModelSpec['instrument'];
   /** A phase present in every pattern with a known cell (`al`, `al:4.0495`): held fixed while ΔD/D is refined. */
   readonly internalStandard?: string;
+  /** Peak shape: 'tch' (default) or 'pearsonVII' (the same FWHM, exponent m₀ refined). */
+  readonly profile?: 'tch' | 'pearsonVII';
 }
 
 /** Options of `xrd.sequential`. */
@@ -111,6 +113,7 @@ function modelOf(options: FitOptions): ModelSpec {
     wavelengths: userWavelengths(options),
     instrument: options.instrument,
     internalStandard: options.internalStandard,
+    ...(options.profile === 'pearsonVII' ? { profile: 'pearsonVII' as const } : {}),
   };
 }
 

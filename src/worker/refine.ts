@@ -4,7 +4,7 @@
  * crosses thread boundaries (no typed arrays).
  */
 import type { Scan, WavelengthLine } from '../core/data/scan.ts';
-import { fitLeBail, fitPawley, type FitAgreement, type LeBailOptions, type LeBailResult, type PhaseResult } from '../core/diffraction/leBail.ts';
+import { LE_BAIL_DEFAULTS, fitLeBail, fitPawley, type FitAgreement, type LeBailOptions, type LeBailResult, type PhaseResult } from '../core/diffraction/leBail.ts';
 import { phasePreset, type Phase } from '../core/diffraction/phases.ts';
 import { estimateLattice } from '../core/diffraction/peaks.ts';
 import type { StrainModel } from '../core/diffraction/strain.ts';
@@ -33,6 +33,8 @@ export interface ModelSpec {
    * other phases' cells are measured on the standard's 2θ scale (science.md §1).
    */
   readonly internalStandard?: string;
+  /** Peak shape: the TCH pseudo-Voigt (default) or a Pearson VII of the same FWHM whose exponent m₀ is refined. */
+  readonly profile?: 'tch' | 'pearsonVII';
 }
 
 /** A phase from `name[:a[,c]]` (or `name:a,b,c` for orthorhombic cells). */
@@ -61,6 +63,8 @@ export function leBailOptions(model: ModelSpec, extra: Partial<LeBailOptions> = 
     wavelengths: model.wavelengths,
     instrument: model.instrument,
     ...(model.wavelengthRelativeSigma ? { wavelengthRelativeSigma: model.wavelengthRelativeSigma } : {}),
+    // Only when asked for, as the size: the default model and the sequential cache key stay as they were.
+    ...(model.profile === 'pearsonVII' ? { profile: { shape: 'pearsonVII' as const, m: LE_BAIL_DEFAULTS.pearsonStart } } : {}),
     ...extra,
   };
 }
@@ -104,6 +108,8 @@ export function quickEstimate(scan: Scan, model: ModelSpec): Phase[] {
 export interface FitSummary extends FitAgreement {
   /** Each phase as the fit reports it, without the per-reflection list; with whether it is layered and its Z. */
   readonly phases: readonly (Omit<PhaseResult, 'reflections'> & { readonly layered: boolean; readonly z?: number })[];
+  /** The peak shape, with the Pearson VII exponent's terms and σ when that profile was fitted. */
+  readonly profile: LeBailResult['profile'];
   readonly zeroDeg: number;
   readonly zeroSigma: number;
   readonly displacement: number;
@@ -121,6 +127,7 @@ export function summarize(result: LeBailResult): FitSummary {
       // Formula units per cell: 3 for R-3m on hexagonal axes, 2 for C2/m (science.md §2).
       z: p.spaceGroup === 'R-3m' ? 3 : p.spaceGroup === 'C2/m' ? 2 : undefined,
     })),
+    profile: result.profile,
     zeroDeg: result.zeroDeg,
     zeroSigma: result.zeroSigma,
     displacement: result.displacement,

@@ -30,6 +30,7 @@ import {
   type PatternModel,
   type PhaseSize,
   type PhaseStrain,
+  type ProfileShape,
   REFINE_DEFAULTS,
   type RefineFlags,
   addPeaks,
@@ -103,6 +104,8 @@ export interface LeBailOptions {
    */
   readonly directStart?: boolean;
   readonly isCancelled?: () => boolean;
+  /** Peak shape; default the TCH pseudo-Voigt (see {@link ProfileShape}). With a seed, the seed's exponent is the start. */
+  readonly profile?: ProfileShape;
 }
 
 /** Defaults of {@link LeBailOptions} (the one place they are written). */
@@ -114,6 +117,8 @@ export const LE_BAIL_DEFAULTS = {
   backgroundTerms: 12,
   windowFwhm: 30,
   fcjNodes: 6,
+  /** Start of a Pearson VII exponent m₀, m₁, m₂ when none is given (m = 2: between a Lorentzian and a Gaussian). */
+  pearsonStart: [2, 0, 0] as const,
   maxCycles: 12,
   maxIterationsPerCycle: 40,
   /**
@@ -149,6 +154,7 @@ export interface ReflectionResult {
   /** Extracted intensity (area, counts·deg, main line). */
   readonly intensity: number;
   readonly fwhmDeg: number;
+  /** The shape parameter: η of the TCH pseudo-Voigt, or the exponent m of a Pearson VII profile. */
   readonly eta: number;
 }
 
@@ -259,6 +265,8 @@ export interface LeBailResult extends FitAgreement {
   readonly detectorDistanceRelativeSigma: number;
   /** Instrument profile at the end of the fit. */
   readonly instrument: InstrumentProfile;
+  /** The peak shape of the fit; for Pearson VII its exponent's terms m₀, m₁, m₂ with σ (m = m₀ + m₁·100/2θ + m₂·(100/2θ)²). */
+  readonly profile: { readonly shape: 'tch' } | { readonly shape: 'pearsonVII'; readonly m: readonly [number, number, number]; readonly mSigma: readonly [number, number, number] };
   /** Every named parameter of the model with its σ (0 when held fixed). */
   readonly parameters: Readonly<Record<string, { readonly value: number; readonly sigma: number }>>;
   /** Bérar–Lelann factor for σ (multiply σ by it for serially correlated residuals). */
@@ -738,6 +746,7 @@ function wholePatternFit(scan: Scan, phases: readonly Phase[], options: LeBailOp
       backgroundTerms: options.backgroundTerms ?? LE_BAIL_DEFAULTS.backgroundTerms,
       windowFwhm: options.windowFwhm ?? LE_BAIL_DEFAULTS.windowFwhm,
       fcjNodes: options.fcjNodes ?? LE_BAIL_DEFAULTS.fcjNodes,
+      profile: options.profile,
     });
     const seeded = seed ? applySeed(model, seed) : false;
     // Instrument values given explicitly win over the seed's.
@@ -1023,6 +1032,7 @@ function buildResult(
       backgroundTerms: model.backgroundTerms,
       windowFwhm: model.windowFwhm,
       fcjNodes: model.fcjNodes,
+      profile: model.pearsonIndex >= 0 ? { shape: 'pearsonVII', m: [0, 0, 0].map((_, j) => model.full[model.pearsonIndex + j]) as [number, number, number] } : undefined,
       // The background basis must map the same 2θ interval as the fit's.
       backgroundRangeDeg: [pts.x[0], pts.x[n - 1]],
     });
@@ -1063,6 +1073,14 @@ function buildResult(
     detectorDistanceRelative: get('detectorDistanceRelative'),
     detectorDistanceRelativeSigma: sigmaOf(idx('detectorDistanceRelative')),
     instrument: inst,
+    profile:
+      model.pearsonIndex >= 0
+        ? {
+            shape: 'pearsonVII',
+            m: [0, 1, 2].map((j) => model.full[model.pearsonIndex + j]) as [number, number, number],
+            mSigma: [0, 1, 2].map((j) => sigmaOf(model.pearsonIndex + j)) as [number, number, number],
+          }
+        : { shape: 'tch' },
     parameters,
     ...agreementFields(stats),
     sigmaFactorBerarLelann: bl.sigmaFactor,

@@ -13,7 +13,7 @@
  * The size is refined as 1/L (nm⁻¹): linear in the width, and free to reach 0 (no size broadening) without a pole.
  */
 import { type Cell, inverseDSquared, reciprocalMetricTensor } from './cell.ts';
-import { FOUR_LN2, GAUSS_NORM, LORENTZ_NORM, fcjWeights, newTchWidths, tchWidths } from './profiles.ts';
+import { FOUR_LN2, GAUSS_NORM, LORENTZ_NORM, digamma, fcjWeights, lnGamma, newTchWidths, tchWidths } from './profiles.ts';
 import { type Phase, cellFromFree, freeCellParameters } from './phases.ts';
 import { type Reflection, explicitReflections, generateReflections } from './reflections.ts';
 import { type CrystalSystem, type SpaceGroup, spaceGroup } from './spaceGroups.ts';
@@ -105,6 +105,9 @@ export interface RefineFlags {
    * GSAS-II's default size mixing), since χ² is nearly flat along L against ζ_s and the strain's share.
    */
   readonly sizeZeta: boolean;
+  /** Pearson VII profile only: its exponent's constant term m₀, and its angular terms m₁, m₂. */
+  readonly pearsonM: boolean;
+  readonly pearsonMAngular: boolean;
   readonly background: boolean;
 }
 
@@ -130,8 +133,18 @@ export const REFINE_DEFAULTS: RefineFlags = {
   zeta: true,
   size: true,
   sizeZeta: false,
+  pearsonM: true,
+  pearsonMAngular: false,
   background: true,
 };
+
+/**
+ * The peak shape of a whole-pattern model. 'tch': the Thompson–Cox–Hastings pseudo-Voigt (default). 'pearsonVII': a
+ * Pearson VII of the same FWHM (the TCH combination of the Gaussian and Lorentzian widths, so every broadening model
+ * still applies) with exponent m(2θ) = m₀ + m₁·(100/2θ) + m₂·(100/2θ)², 2θ in degrees (FullProf's Npr = 6 form);
+ * m = 1 is a Lorentzian, m → ∞ a Gaussian.
+ */
+export type ProfileShape = { readonly shape: 'tch' } | { readonly shape: 'pearsonVII'; readonly m: readonly [number, number, number] };
 
 /** Per-phase sample broadening: strain model, its start values and ζ. ε are FWHMs of Δd/d. */
 export interface PhaseStrain {
@@ -195,8 +208,10 @@ export interface ModelPhase {
 const MAX_NODES = 24;
 /** Half-width (FWHM) of the window in which position and width derivatives are accumulated. */
 const JACOBIAN_WINDOW_FWHM = 12;
-/** Maximum number of (parameter, dPos, dH_G, dH_L) entries per peak. */
-const MAX_ENTRIES = 26;
+/** Maximum number of (parameter, dPos, dH_G, dH_L, dm) entries per peak. */
+const MAX_ENTRIES = 29;
+/** Smallest Pearson VII exponent used (the profile's area diverges at m = ½). */
+const PEARSON_M_MIN = 0.51;
 
 /** The compiled model. Built by `createPatternModel`; all work buffers are allocated once. */
 export interface PatternModel {
@@ -217,11 +232,14 @@ export interface PatternModel {
   readonly peakLine: Int32Array;
   readonly peakPos: Float64Array;
   readonly peakFwhm: Float64Array;
+  /** η of a TCH peak, or the exponent m of a Pearson VII peak. */
   readonly peakEta: Float64Array;
   readonly peakGauss: Float64Array;
   readonly peakLorentz: Float64Array;
   readonly peakLo: Int32Array;
   readonly peakHi: Int32Array;
+  /** Full-vector index of the Pearson VII m₀ (m₁, m₂ follow); −1 for the TCH pseudo-Voigt. */
+  readonly pearsonIndex: number;
   /** Window half-width in FWHM. */
   readonly windowFwhm: number;
   readonly fcjNodes: number;
@@ -239,6 +257,8 @@ export interface PatternModel {
     readonly entryPos: Float64Array;
     readonly entryGauss: Float64Array;
     readonly entryLorentz: Float64Array;
+    /** ∂m/∂θ_t of a Pearson VII peak's exponent (0 for every other entry). */
+    readonly entryShape: Float64Array;
     readonly entryCount: Int32Array;
     readonly gStar: Float64Array;
     readonly gStarStep: Float64Array;
@@ -271,6 +291,8 @@ export interface PatternModelSpec {
   readonly intensitiesRefined?: boolean;
   /** 2θ interval mapped to [−1, 1] by the Chebyshev background; default [x₀, x_last]. */
   readonly backgroundRangeDeg?: readonly [number, number];
+  /** Peak shape; default the TCH pseudo-Voigt. */
+  readonly profile?: ProfileShape;
 }
 
 /** Names of the global parameters in the full vector, in order. */
@@ -333,6 +355,16 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
   add('hOverL', instrument.hOverL, refine.asymmetry, 1e-5, 0.2);
   add('extraGaussDeg', 0, false, 0, inf);
   add('detectorDistanceRelative', instrument.detectorDistanceRelative, refine.detectorDistance, -0.1, 0.1);
+  // The Pearson VII exponent exists only in Pearson VII models: the default model's parameter list is unchanged.
+  const pearson = spec.profile?.shape === 'pearsonVII' ? spec.profile.m : undefined;
+  if (pearson && !(pearson.every(Number.isFinite) && pearson[0] > 0.5)) {
+    throw new RangeError(`Pearson VII: the exponent's terms must be finite and m₀ > 0.5, got ${pearson.join(', ')}`);
+  }
+  const pearsonIndex = pearson ? add('pearsonM0', pearson[0], refine.pearsonM, 0.55, 50) : -1;
+  if (pearson) {
+    add('pearsonM1', pearson[1], refine.pearsonMAngular, -inf, inf);
+    add('pearsonM2', pearson[2], refine.pearsonMAngular, -inf, inf);
+  }
 
   const xMin = x[0];
   const xMax = x[n - 1];
@@ -458,6 +490,7 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
     peakLorentz: new Float64Array(peakCount),
     peakLo: new Int32Array(peakCount),
     peakHi: new Int32Array(peakCount),
+    pearsonIndex,
     windowFwhm: spec.windowFwhm,
     radiusMm: instrument.goniometerRadiusMm,
     fcjNodes: Math.min(spec.fcjNodes, MAX_NODES / 2),
@@ -472,6 +505,7 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
       entryPos: new Float64Array(peakCount * MAX_ENTRIES),
       entryGauss: new Float64Array(peakCount * MAX_ENTRIES),
       entryLorentz: new Float64Array(peakCount * MAX_ENTRIES),
+      entryShape: new Float64Array(peakCount * MAX_ENTRIES),
       entryCount: new Int32Array(peakCount),
       gStar: new Float64Array(9),
       gStarStep: new Float64Array(9 * 6),
@@ -593,6 +627,10 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
   const sl = full[G_SL];
   const hl = full[G_HL];
   const extra = full[G_EXTRA];
+  const pearson = model.pearsonIndex >= 0;
+  const m0 = pearson ? full[model.pearsonIndex] : 0;
+  const m1 = pearson ? full[model.pearsonIndex + 1] : 0;
+  const m2 = pearson ? full[model.pearsonIndex + 2] : 0;
   const tch = work.tch;
   const x = model.x;
   const xLo = x[0];
@@ -712,7 +750,10 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
         tchWidths(hgw, hlw, tch);
         model.peakPos[pk] = pos;
         model.peakFwhm[pk] = tch.fwhm;
-        model.peakEta[pk] = tch.eta;
+        // Pearson VII: m from the Bragg angle (its ½ floor keeps the profile normalisable).
+        const mT = pearson ? 100 / twoThB : 0;
+        const mRaw = m0 + m1 * mT + m2 * mT * mT;
+        model.peakEta[pk] = pearson ? Math.max(mRaw, PEARSON_M_MIN) : tch.eta;
         model.peakGauss[pk] = hgw;
         model.peakLorentz[pk] = hlw;
         const nn = fcjWeights(pos, sl, hl, model.fcjNodes, work.nodeOffset, work.nodeWeight, pk * MAX_NODES);
@@ -737,8 +778,8 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
         }
         work.dH[pk * 4] = tch.dFwhmDGauss;
         work.dH[pk * 4 + 1] = tch.dFwhmDLorentz;
-        work.dH[pk * 4 + 2] = tch.dEtaDGauss;
-        work.dH[pk * 4 + 3] = tch.dEtaDLorentz;
+        work.dH[pk * 4 + 2] = pearson ? 0 : tch.dEtaDGauss;
+        work.dH[pk * 4 + 3] = pearson ? 0 : tch.dEtaDLorentz;
         if (!withDerivatives) continue;
         // Derivative entries: (θ index, ∂pos, ∂H_G, ∂H_L).
         const base = pk * MAX_ENTRIES;
@@ -794,6 +835,11 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
           ne = pushEntry(work, base, ne, mp.sizeIndex, 0, (((1 - zetaS) * (1 - zetaS) * gammaS) / hgw) * dGsDinv, zetaS * dGsDinv);
           ne = pushEntry(work, base, ne, mp.sizeZetaIndex, 0, (-(1 - zetaS) * gammaS * gammaS) / hgw, gammaS);
         }
+        if (pearson && mRaw > PEARSON_M_MIN) {
+          ne = pushEntry(work, base, ne, model.pearsonIndex, 0, 0, 0, 1);
+          ne = pushEntry(work, base, ne, model.pearsonIndex + 1, 0, 0, 0, mT);
+          ne = pushEntry(work, base, ne, model.pearsonIndex + 2, 0, 0, 0, mT * mT);
+        }
         work.entryCount[pk] = ne;
       }
     }
@@ -809,6 +855,7 @@ function pushEntry(
   dPos: number,
   dGauss: number,
   dLorentz: number,
+  dShape = 0,
 ): number {
   const t = work.fullToFree[fullIndex];
   if (t < 0 || ne >= MAX_ENTRIES) return ne;
@@ -816,6 +863,7 @@ function pushEntry(
   work.entryPos[base + ne] = dPos;
   work.entryGauss[base + ne] = dGauss;
   work.entryLorentz[base + ne] = dLorentz;
+  work.entryShape[base + ne] = dShape;
   return ne + 1;
 }
 
@@ -824,6 +872,10 @@ function pushEntry(
  * analytic derivatives of every peak. Uses positions/widths from the last `computePeaks`.
  */
 export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Array, spans?: JacobianRowSpans): void {
+  if (model.pearsonIndex >= 0) {
+    addPearsonPeaks(model, out, jac, spans);
+    return;
+  }
   const x = model.x;
   const n = x.length;
   const w = model.work;
@@ -921,6 +973,119 @@ export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Ar
   }
 }
 
+/** Per-peak constants of a unit-area Pearson VII of FWHM H and exponent m: f = (N/H)(1 + k u²)^(−m), u = Δ2θ/H. */
+interface PearsonConstants {
+  /** k = 4(2^(1/m) − 1). */
+  k: number;
+  /** N = 2√(2^(1/m) − 1) Γ(m) / (√π Γ(m − ½)). */
+  norm: number;
+  /** dk/dm. */
+  dk: number;
+  /** d ln N / dm. */
+  dLnNorm: number;
+}
+
+function pearsonConstants(m: number, out: PearsonConstants): PearsonConstants {
+  const p = Math.pow(2, 1 / m);
+  const a = p - 1;
+  const da = (-p * Math.LN2) / (m * m);
+  out.k = 4 * a;
+  out.dk = 4 * da;
+  out.norm = (2 * Math.sqrt(a) * Math.exp(lnGamma(m) - lnGamma(m - 0.5))) / Math.sqrt(Math.PI);
+  out.dLnNorm = da / (2 * a) + digamma(m) - digamma(m - 0.5);
+  return out;
+}
+
+const pearsonScratch: PearsonConstants = { k: 0, norm: 0, dk: 0, dLnNorm: 0 };
+
+/**
+ * {@link addPeaks} for a Pearson VII model: the same windows, FCJ nodes and chain rule through (position, H_G, H_L),
+ * plus ∂f/∂m for the exponent's terms.
+ */
+function addPearsonPeaks(model: PatternModel, out: Float64Array, jac?: Float64Array, spans?: JacobianRowSpans): void {
+  const x = model.x;
+  const n = x.length;
+  const w = model.work;
+  const pc = pearsonScratch;
+  for (let pk = 0; pk < model.peakCount; pk++) {
+    const lo = model.peakLo[pk];
+    const hi = model.peakHi[pk];
+    if (hi <= lo) continue;
+    const mp = model.phases[model.peakPhase[pk]];
+    const ratio = model.lines[model.peakLine[pk]].ratio;
+    const amp = mp.intensity[model.peakReflection[pk]] * ratio;
+    if (amp === 0 && !jac) continue;
+    const tI = jac ? w.fullToFree[mp.intensityIndex + model.peakReflection[pk]] : -1;
+    const pos = model.peakPos[pk];
+    const H = model.peakFwhm[pk];
+    const m = model.peakEta[pk];
+    pearsonConstants(m, pc);
+    const invH = 1 / H;
+    const scale = pc.norm * invH;
+    const nn = w.nodeCount[pk];
+    const nodeBase = pk * MAX_NODES;
+    const dHdG = w.dH[pk * 4];
+    const dHdL = w.dH[pk * 4 + 1];
+    const ne = jac ? w.entryCount[pk] : 0;
+    const eBase = pk * MAX_ENTRIES;
+    let dLo = lo;
+    let dHi = hi;
+    if (ne > 0) {
+      const reach = JACOBIAN_WINDOW_FWHM * H;
+      const xLo = pos + w.minOffset[pk] - reach;
+      const xHi = pos + w.maxOffset[pk] + reach;
+      while (dLo < hi && x[dLo] < xLo) dLo++;
+      while (dHi > dLo && x[dHi - 1] > xHi) dHi--;
+      if (spans) {
+        for (let e = 0; e < ne; e++) {
+          const t = w.entryIndex[eBase + e];
+          if (dLo < spans.first[t]) spans.first[t] = dLo;
+          if (dHi > spans.last[t]) spans.last[t] = dHi;
+        }
+      }
+    }
+    if (spans && tI >= 0) {
+      if (lo < spans.first[tI]) spans.first[tI] = lo;
+      if (hi > spans.last[tI]) spans.last[tI] = hi;
+    }
+    const count = nn > 0 ? nn : 1;
+    for (let i = lo; i < hi; i++) {
+      const inWindow = ne > 0 && i >= dLo && i < dHi;
+      let f = 0;
+      let fx = 0;
+      let fH = 0;
+      let fM = 0;
+      for (let e = 0; e < count; e++) {
+        const wt = nn > 0 ? w.nodeWeight[nodeBase + e] : 1;
+        const u = (x[i] - pos - (nn > 0 ? w.nodeOffset[nodeBase + e] : 0)) * invH;
+        const u2 = u * u;
+        const g = 1 + pc.k * u2;
+        const v = scale * Math.pow(g, -m);
+        f += wt * v;
+        if (inWindow) {
+          // ∂/∂x, ∂/∂H at fixed m, and ∂/∂m (through the normalisation and the shape) of the unit-area profile.
+          fx += wt * v * ((-2 * m * pc.k * u) / g) * invH;
+          fH += wt * v * invH * (-1 + (2 * m * pc.k * u2) / g);
+          fM += wt * v * (pc.dLnNorm - Math.log(g) - (m * pc.dk * u2) / g);
+        }
+      }
+      out[i] += amp * f;
+      if (tI >= 0) jac![tI * n + i] += ratio * f;
+      if (inWindow) {
+        const dPos = -amp * fx;
+        const dG = amp * fH * dHdG;
+        const dL = amp * fH * dHdL;
+        const dM = amp * fM;
+        for (let e = 0; e < ne; e++) {
+          const t = w.entryIndex[eBase + e];
+          jac![t * n + i] +=
+            dPos * w.entryPos[eBase + e] + dG * w.entryGauss[eBase + e] + dL * w.entryLorentz[eBase + e] + dM * w.entryShape[eBase + e];
+        }
+      }
+    }
+  }
+}
+
 function unitPseudoVoigt(u: number, H: number, eta: number): number {
   const u2 = u * u;
   return (eta * LORENTZ_NORM) / H / (1 + 4 * u2) + (u2 < 16 ? ((1 - eta) * GAUSS_NORM * Math.exp(-FOUR_LN2 * u2)) / H : 0);
@@ -934,6 +1099,17 @@ export function peakShape(model: PatternModel, pk: number, twoThetaDeg: number):
   const nn = w.nodeCount[pk];
   const base = pk * MAX_NODES;
   const dx0 = twoThetaDeg - model.peakPos[pk];
+  if (model.pearsonIndex >= 0) {
+    const pc = pearsonConstants(eta, pearsonScratch);
+    const scale = pc.norm / H;
+    if (nn === 0) return scale * Math.pow(1 + (pc.k * dx0 * dx0) / (H * H), -eta);
+    let f = 0;
+    for (let e = 0; e < nn; e++) {
+      const u = (dx0 - w.nodeOffset[base + e]) / H;
+      f += w.nodeWeight[base + e] * scale * Math.pow(1 + pc.k * u * u, -eta);
+    }
+    return f;
+  }
   if (nn === 0) return unitPseudoVoigt(dx0 / H, H, eta);
   let f = 0;
   for (let e = 0; e < nn; e++) f += w.nodeWeight[base + e] * unitPseudoVoigt((dx0 - w.nodeOffset[base + e]) / H, H, eta);

@@ -100,6 +100,17 @@ export function lnGamma(x: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(s);
 }
 
+/** ψ(x) = d ln Γ/dx for x > 0: recurrence up to x ≥ 6, then the asymptotic series (Abramowitz & Stegun 6.3.18). */
+export function digamma(x: number): number {
+  let shift = 0;
+  while (x < 6) {
+    shift -= 1 / x;
+    x += 1;
+  }
+  const inv2 = 1 / (x * x);
+  return shift + Math.log(x) - 0.5 / x - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))));
+}
+
 /**
  * Unit-area Pearson VII of FWHM `fwhm` and exponent m > ½: (1 + x²/w²)^(−m) with w = H / (2√(2^(1/m) − 1)),
  * normalised by w √π Γ(m − ½)/Γ(m). m = 1 is a Lorentzian, m → ∞ a Gaussian.

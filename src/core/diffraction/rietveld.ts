@@ -333,6 +333,7 @@ export function fitRietveld(scan: Scan, phases: readonly RietveldPhase[], option
     backgroundTerms: options.backgroundTerms ?? LE_BAIL_DEFAULTS.backgroundTerms,
     windowFwhm: options.windowFwhm ?? LE_BAIL_DEFAULTS.windowFwhm,
     fcjNodes: options.fcjNodes ?? LE_BAIL_DEFAULTS.fcjNodes,
+    profile: options.profile,
   });
   model.params.forEach((p, i) => {
     const v = pawley.parameters[p.name];

@@ -93,6 +93,19 @@ test('fit recovers the simulated cell of the 27 keV pattern', () => {
   assert.ok(fit.gof > 0.5 && fit.gof < 3, `GoF ${fit.gof}`);
 });
 
+test('fit --profile pearson7 fits a Pearson VII exponent (with σ) and still lands on the simulated cell; a bad profile is refused', () => {
+  const r = run(['fit', fixture('simulated/sync_27keV_fpa.xy'), '--phase', 'layered', '--strain', 'iso', '--profile', 'pearson7', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const fit = JSON.parse(r.stdout);
+  assert.equal(fit.profile.shape, 'pearsonVII');
+  assert.ok(fit.profile.m[0] > 0.5 && fit.profile.mSigma[0] > 0, JSON.stringify(fit.profile));
+  // Truth a = 2.873, c = 14.21 Å, issue 4's bounds for this pattern.
+  assert.ok(Math.abs(fit.phases[0].a - 2.873) <= 3e-5 && Math.abs(fit.phases[0].c - 14.21) <= 2e-4, `a ${fit.phases[0].a}, c ${fit.phases[0].c}`);
+  const bad = run(['fit', fixture('simulated/sync_27keV_fpa.xy'), '--phase', 'layered', '--profile', 'gauss']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--profile must be tch or pearson7/);
+});
+
 test('fit --method rietveld --absorption capillary:μR reaches the fit: on an unabsorbed pattern B_M rises to make up for it', () => {
   const args = ['fit', fixture('simulated/sync_27keV_fpa.xy'), '--phase', 'layered', '--strain', 'iso', '--method', 'rietveld', '--json'];
   const plain = run(args);
