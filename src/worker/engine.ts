@@ -103,6 +103,9 @@ export interface SequentialResults {
 }
 
 function modelOf(options: FitOptions): ModelSpec {
+  if (options.profile !== undefined && options.profile !== 'tch' && options.profile !== 'pearsonVII') {
+    throw new RangeError(`profile must be 'tch' or 'pearsonVII', got '${String(options.profile)}'`);
+  }
   return {
     phases: options.phases ?? ['layered'],
     method: options.method === 'rietveld' ? 'pawley' : options.method,
@@ -259,10 +262,13 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
     fitPeaks: (scan: Scan, options: PeakFitOptions = {}) => coreFitPeaks(scan, options),
     estimateLattice: (scan: Scan, phase = 'layered', reflections: readonly string[] = ['003', '104', '110']) => coreEstimate(scan, phasePreset(phase), { reflections }),
     /** Le Bail (or Pawley) fit of one scan. */
-    fit: (scan: Scan, options: FitOptions = {}): LeBailResult | RietveldResult =>
-      options.method === 'rietveld'
+    fit: (scan: Scan, options: FitOptions = {}): LeBailResult | RietveldResult => {
+      // Le Bail and Pawley intensities are free: an absorption factor would only rescale them.
+      if (options.absorption && options.method !== 'rietveld') throw new RangeError("absorption applies to method 'rietveld' only");
+      return options.method === 'rietveld'
         ? fitRietveldPattern(scan, modelOf(options), options.composition, undefined, { absorption: options.absorption })
-        : fitPattern(scan, modelOf(options)),
+        : fitPattern(scan, modelOf(options));
+    },
     /** Calibrate λ or zero/displacement and the instrumental profile on a standard (lab6, ceo2, si) with its certified cell. */
     calibrate: (scan: Scan, standard: string, options: CalibrationOptions & WavelengthOptions = {}): CalibrationResult =>
       calibrateInstrument(scan, standard, { ...options, wavelengths: options.wavelengths ?? userWavelengths(options) }),
