@@ -18,6 +18,7 @@ import { parseIrf, isIrfFile } from '../core/diffraction/irf.ts';
 import type { RietveldResult } from '../core/diffraction/rietveld.ts';
 import type { AbsorptionModel } from '../core/diffraction/absorption.ts';
 import { runSequentialRefinement, resultsTable, timedPatterns } from './sequentialRun.ts';
+import { WorkerPool } from './workerPool.ts';
 import { defaultCacheDir, layeredCache, openDiskCache } from './diskCache.ts';
 import { findPeaks as corePeaks, fitPeaks as coreFitPeaks, estimateLattice as coreEstimate, type PeakFitOptions } from '../core/diffraction/peaks.ts';
 import type { LeBailResult } from '../core/diffraction/leBail.ts';
@@ -122,6 +123,9 @@ function modelOf(options: FitOptions): ModelSpec {
 
 const asRows = (t: SequentialResults | readonly Record<string, unknown>[]) => (Array.isArray(t) ? t : (t as SequentialResults).rows);
 
+/** The fitting threads of this process's sequential runs (see workerPool.ts). */
+let fitPool: WorkerPool | undefined;
+
 export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: string) => string) {
   // Results of sequential runs survive between cells (memory) and between kernels (disk): re-running an unchanged
   // notebook reuses them.
@@ -182,6 +186,8 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
     const run = await runSequentialRefinement({
       files: series.files,
       model: modelOf(options),
+      // A kernel's later runs borrow the threads of its earlier ones, already optimised by V8.
+      pool: (fitPool ??= new WorkerPool(path.join(__dirname, 'fitWorker.js'))),
       workers: options.workers ?? Math.max(1, Math.min(os.availableParallelism(), 8)),
       branchOf: branchKeys ? (i) => branchKeys[i] : undefined,
       fileAccess: files,

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { WorkerClient } from './workerClient.ts';
+import type { WorkerPool } from './workerPool.ts';
 import { runSequential, chunkRanges, type SequentialCache, type SequentialResult, type Seed, type FitLike, type PhaseLike } from '../core/operando/sequential.ts';
 import { fnv1a64 } from '../core/operando/hash.ts';
 import { parseScanRef } from '../core/operando/scanRef.ts';
@@ -33,6 +34,11 @@ export interface SequentialRunOptions {
   /** Results of earlier runs by cache key (content hash, model, instrument, seed chain): a Map or a disk cache. */
   readonly cache?: SequentialCache<FitLike>;
   readonly fileAccess: FileAccess;
+  /**
+   * Threads to borrow (warm from an earlier run) and give back, instead of starting and ending threads for this run
+   * (see workerPool.ts); its script is the fitting worker.
+   */
+  readonly pool?: WorkerPool;
 }
 
 /** The driver's view of a fit summary: monoclinic β only for monoclinic phases, layered and Z as the fit says. */
@@ -106,8 +112,12 @@ function engineIdentity(script: string): string {
 export async function runSequentialRefinement(options: SequentialRunOptions): Promise<SequentialResult<FitLike & { summary: FitSummary }>> {
   const n = options.files.length;
   const workers = Math.max(1, Math.min(options.workers, n));
-  const script = options.workerScript ?? path.join(__dirname, 'fitWorker.js');
-  const clients = Array.from({ length: workers }, () => new WorkerClient(script));
+  const pool = options.pool;
+  if (pool && options.workerScript && path.resolve(options.workerScript) !== path.resolve(pool.script)) {
+    throw new RangeError('runSequentialRefinement: workerScript and the pool\'s script differ');
+  }
+  const script = pool?.script ?? options.workerScript ?? path.join(__dirname, 'fitWorker.js');
+  const clients = pool ? pool.acquire(workers) : Array.from({ length: workers }, () => new WorkerClient(script));
   const ranges = chunkRanges(n, workers);
   const workerOf = (i: number) => ranges.findIndex(([from, to]) => i >= from && i < to);
   const jobId = `job-${process.pid}-${++jobCounter}`;
@@ -174,7 +184,13 @@ export async function runSequentialRefinement(options: SequentialRunOptions): Pr
     });
   } finally {
     clearInterval(watch);
-    await Promise.all(clients.map((c) => c.terminate('sequential refinement finished')));
+    if (pool && !ended) {
+      // The job's state (its read cache and seeds) goes; the warm threads stay for the next run.
+      await Promise.all(clients.map((c) => (c.running ? c.request({ type: 'call', method: 'seqEnd', args: [jobId] }).catch(() => undefined) : undefined)));
+      pool.release(clients);
+    } else {
+      await Promise.all(clients.map((c) => c.terminate(ended ? 'sequential refinement cancelled' : 'sequential refinement finished')));
+    }
   }
 }
 

@@ -44,6 +44,8 @@ interface Channel {
   readonly pid?: number;
   post(message: ToWorker): void;
   end(): Promise<void>;
+  /** Whether the worker keeps the process alive (a pooled worker that waits does not). */
+  hold(keepAlive: boolean): void;
 }
 
 export class WorkerClient {
@@ -85,7 +87,11 @@ export class WorkerClient {
 
   private startThread(): Channel {
     const worker = new Worker(this.scriptPath, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 8192 } });
-    const channel: Channel = { post: (m) => worker.postMessage(m), end: async () => void (await worker.terminate()) };
+    const channel: Channel = {
+      post: (m) => worker.postMessage(m),
+      end: async () => void (await worker.terminate()),
+      hold: (keepAlive) => (keepAlive ? worker.ref() : worker.unref()),
+    };
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     worker.on('error', (err) => {
       this.log(`worker error: ${err.stack ?? err}`);
@@ -115,6 +121,7 @@ export class WorkerClient {
         if (!exited) child.kill('SIGKILL');
         await exit;
       },
+      hold: (keepAlive) => (keepAlive ? child.ref() : child.unref()),
     };
     const forward = (stream: NodeJS.ReadableStream | null, label: string) => {
       let buffered = '';
@@ -179,6 +186,11 @@ export class WorkerClient {
       this.pending.set(id, { ...handlers, resolve, reject });
       channel.post({ ...msg, id } as ToWorker);
     });
+  }
+
+  /** Let a started worker keep the process alive, or not (an idle pooled worker must not hold a CLI open). */
+  keepAlive(keep: boolean): void {
+    this.channel?.hold(keep);
   }
 
   /** Stop the worker now (interrupt / restart). Resolves once it has exited. */

@@ -1119,12 +1119,27 @@ export function peakShape(model: PatternModel, pk: number, twoThetaDeg: number):
 /** Background Σ c_m T_m into `out` (overwrites). */
 export function writeBackground(model: PatternModel, out: Float64Array): void {
   const n = model.x.length;
-  out.fill(0);
-  for (let m = 0; m < model.backgroundTerms; m++) {
-    const c = model.full[model.backgroundIndex + m];
-    if (c === 0) continue;
-    const off = m * n;
-    for (let i = 0; i < n; i++) out[i] += c * model.basis[off + i];
+  const terms = model.backgroundTerms;
+  const full = model.full;
+  const c0 = model.backgroundIndex;
+  if (terms < 3) {
+    for (let i = 0; i < n; i++) out[i] = (terms > 0 ? full[c0] : 0) + (terms > 1 ? full[c0 + 1] * model.basis[n + i] : 0);
+    return;
+  }
+  // Clenshaw's recurrence on u = T₁(x) (the basis's second row): one pass over the points, without reading the other
+  // rows of the basis (its whole is 8·terms bytes a point, streamed on every evaluation otherwise).
+  const basis = model.basis;
+  for (let i = 0; i < n; i++) {
+    const u = basis[n + i];
+    const twoU = 2 * u;
+    let b1 = 0;
+    let b2 = 0;
+    for (let m = terms - 1; m >= 1; m--) {
+      const b = full[c0 + m] + twoU * b1 - b2;
+      b2 = b1;
+      b1 = b;
+    }
+    out[i] = full[c0] + u * b1 - b2;
   }
 }
 

@@ -1,0 +1,59 @@
+// Sequential runs on pooled fitting threads (dist/fitWorker.js; scripts/test.mjs builds dist/ first), as a notebook's
+// kernel runs them: a second run borrows the first run's threads and gives the same numbers as fresh threads, a
+// cancelled run ends its threads, and idle threads end by themselves.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runSequentialRefinement } from '../../../src/worker/sequentialRun.ts';
+import { WorkerPool } from '../../../src/worker/workerPool.ts';
+import { nodeFileAccess } from '../../../src/worker/nodeFiles.ts';
+import { parseInstprm } from '../../../src/core/diffraction/instprm.ts';
+
+const script = path.resolve('dist/fitWorker.js');
+const dir = path.resolve('test/fixtures/simulated/series');
+const files = [0, 1, 2, 3, 4, 5].map((k) => path.join(dir, `series_${String(k).padStart(3, '0')}.xy`));
+const instrument = parseInstprm(fs.readFileSync(path.resolve('test/fixtures/simulated/series.instprm'), 'utf8')).instrument;
+const model = { phases: ['layered'], strain: 'uniaxial001' as const, instrument };
+const cells = (run: Awaited<ReturnType<typeof runSequentialRefinement>>) => run.entries.map((e) => [e?.result?.phases[0].a, e?.result?.phases[0].c]);
+
+test('a second run on the pool borrows the same warm threads and gives exactly the results of fresh threads', async () => {
+  const pool = new WorkerPool(script);
+  try {
+    const fresh = await runSequentialRefinement({ files, model, workers: 2, fileAccess: nodeFileAccess, workerScript: script });
+    const first = await runSequentialRefinement({ files, model, workers: 2, fileAccess: nodeFileAccess, pool });
+    assert.equal(pool.waiting, 2, 'both threads wait after the run');
+    const waiting = pool.acquire(2);
+    pool.release(waiting);
+    const second = await runSequentialRefinement({ files, model, workers: 2, fileAccess: nodeFileAccess, pool });
+    const again = pool.acquire(2);
+    assert.deepEqual(again, waiting, 'the same thread clients come back');
+    pool.release(again);
+    assert.deepEqual(cells(first), cells(fresh));
+    assert.deepEqual(cells(second), cells(fresh));
+    assert.equal(second.done, files.length);
+  } finally {
+    await pool.dispose();
+  }
+  assert.equal(pool.waiting, 0);
+});
+
+test('a cancelled run on the pool ends its threads instead of returning them; idle threads end after idleMs', async () => {
+  const pool = new WorkerPool(script, 100);
+  let done = 0;
+  const run = await runSequentialRefinement({
+    files,
+    model,
+    workers: 2,
+    fileAccess: nodeFileAccess,
+    pool,
+    onProgress: (d) => (done = d),
+    isCancelled: () => done >= 1,
+  });
+  assert.equal(run.cancelled, true);
+  assert.equal(pool.waiting, 0, 'threads that may be mid-fit are not reused');
+  await runSequentialRefinement({ files: files.slice(0, 2), model, workers: 1, fileAccess: nodeFileAccess, pool });
+  assert.equal(pool.waiting, 1);
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(pool.waiting, 0, 'the idle thread ended');
+});
