@@ -171,9 +171,8 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
     if (analyticJacobian) {
       // The analytic Jacobian accumulates into zeros. After normal equations (of this fit or of the previous fit on
       // the same workspace) every non-zero lies in its row's recorded span, so clearing the spans clears the buffer
-      // (a peak model's rows are mostly windows).
-      // Rows that never change (a background term's) keep their values once this fit's normal equations have used
-      // them: neither cleared nor written again.
+      // (a peak model's rows are mostly windows). Rows that never change (a background term's) keep their values once
+      // this fit's normal equations have used them: neither cleared nor written again.
       const keep = normalWork.clean && normalWork.cached;
       const kept = normalWork.spans.kept;
       for (let p = 0; p < P; p++) kept[p] = keep && normalWork.constantRows[p] === 1 ? 1 : 0;

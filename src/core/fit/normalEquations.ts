@@ -1,9 +1,8 @@
-import type { JacobianRowSpans } from './problem.ts';
-
 /**
  * Weighted normal equations for a parameter-major Jacobian (`jac[p * n + i] = ∂f_i/∂θ_p`, see `problem.ts`).
  * Each entry is a dot product of two contiguous rows, so no strided access in the inner loop.
  */
+import type { JacobianRowSpans } from './problem.ts';
 
 /** Buffers of {@link normalEquations}, allocated once per fit by {@link createNormalWorkspace}. */
 export interface NormalWorkspace {
