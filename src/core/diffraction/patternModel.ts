@@ -11,6 +11,7 @@
  *   H_G² = U tan²θ + V tanθ + W + P/cos²θ + ((1 − ζ) Γ_hkl)² + ((1 − ζ_s) Γ_s)²,
  *   H_L = X/cosθ + Y tanθ + ζ Γ_hkl + ζ_s Γ_s,  Γ_hkl = 2 ε_hkl tanθ,  Γ_s = K λ_j / (L cosθ) (size.ts; per line j).
  * The size is refined as 1/L (nm⁻¹): linear in the width, and free to reach 0 (no size broadening) without a pole.
+ * A Pearson VII profile (`ProfileShape`) keeps the TCH FWHM and replaces η by an exponent m(2θ).
  */
 import { type Cell, inverseDSquared, reciprocalMetricTensor } from './cell.ts';
 import { FOUR_LN2, GAUSS_NORM, LORENTZ_NORM, digamma, fcjWeights, lnGamma, newTchWidths, tchWidths } from './profiles.ts';
