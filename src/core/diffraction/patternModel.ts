@@ -1128,19 +1128,40 @@ export function writeBackground(model: PatternModel, out: Float64Array): void {
     return;
   }
   // Clenshaw's recurrence on u = T₁(x) (the basis's second row): one pass over the points, without reading the other
-  // rows of the basis (its whole is 8·terms bytes a point, streamed on every evaluation otherwise).
+  // rows of the basis (its whole is 8·terms bytes a point, streamed on every evaluation otherwise). Two points at a
+  // time: the recurrence is a chain of dependent steps, two chains keep the FPU busy.
   const basis = model.basis;
-  for (let i = 0; i < n; i++) {
+  const cFirst = full[c0];
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
     const u = basis[n + i];
-    const twoU = 2 * u;
+    const v = basis[n + i + 1];
+    let b1 = 0;
+    let b2 = 0;
+    let d1 = 0;
+    let d2 = 0;
+    for (let m = terms - 1; m >= 1; m--) {
+      const c = full[c0 + m];
+      const b = c + 2 * u * b1 - b2;
+      const d = c + 2 * v * d1 - d2;
+      b2 = b1;
+      b1 = b;
+      d2 = d1;
+      d1 = d;
+    }
+    out[i] = cFirst + u * b1 - b2;
+    out[i + 1] = cFirst + v * d1 - d2;
+  }
+  for (; i < n; i++) {
+    const u = basis[n + i];
     let b1 = 0;
     let b2 = 0;
     for (let m = terms - 1; m >= 1; m--) {
-      const b = full[c0 + m] + twoU * b1 - b2;
+      const b = full[c0 + m] + 2 * u * b1 - b2;
       b2 = b1;
       b1 = b;
     }
-    out[i] = full[c0] + u * b1 - b2;
+    out[i] = cFirst + u * b1 - b2;
   }
 }
 
