@@ -2,7 +2,8 @@
  * Fitting threads kept between sequential refinements in one process (a notebook's kernel): a thread's first fits run
  * before V8 has optimised the fitting code (about half a second per thread), so a second run on warm threads saves that
  * and its threads start at full speed. Threads wait unreferenced (they never keep a process alive) and end after
- * `idleMs` without work. A run that is cancelled ends its threads (they may be mid-fit) instead of returning them.
+ * `idleMs` without work. Threads that a cancel ended mid-fit are gone, not returned; a cancel the driver noticed
+ * between fits leaves them idle, and they come back.
  */
 import { WorkerClient } from './workerClient.ts';
 

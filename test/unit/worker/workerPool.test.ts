@@ -38,22 +38,22 @@ test('a second run on the pool borrows the same warm threads and gives exactly t
   assert.equal(pool.waiting, 0);
 });
 
-test('a cancelled run on the pool ends its threads instead of returning them; idle threads end after idleMs', async () => {
-  const pool = new WorkerPool(script, 100);
+test('a run cancelled while its threads start ends them; after a cancel mid-run the pool still serves a correct run; idle threads end after idleMs', async () => {
+  const pool = new WorkerPool(script, 300);
+  // Cancelled from the start: the watch (every 20 ms) ends the threads while they still start (~70 ms).
+  const early = await runSequentialRefinement({ files, model, workers: 2, fileAccess: nodeFileAccess, pool, isCancelled: () => true });
+  assert.equal(early.cancelled, true);
+  assert.equal(early.done, 0);
+  assert.equal(pool.waiting, 0, 'threads ended while starting are not kept');
+  // Cancelled after the first pattern: the threads either end mid-fit (gone) or stop between fits (idle, kept); a
+  // kept thread must serve the next run as a fresh one would.
   let done = 0;
-  const run = await runSequentialRefinement({
-    files,
-    model,
-    workers: 2,
-    fileAccess: nodeFileAccess,
-    pool,
-    onProgress: (d) => (done = d),
-    isCancelled: () => done >= 1,
-  });
-  assert.equal(run.cancelled, true);
-  assert.equal(pool.waiting, 0, 'threads that may be mid-fit are not reused');
-  await runSequentialRefinement({ files: files.slice(0, 2), model, workers: 1, fileAccess: nodeFileAccess, pool });
-  assert.equal(pool.waiting, 1);
-  await new Promise((r) => setTimeout(r, 400));
-  assert.equal(pool.waiting, 0, 'the idle thread ended');
+  const mid = await runSequentialRefinement({ files, model, workers: 2, fileAccess: nodeFileAccess, pool, onProgress: (d) => (done = d), isCancelled: () => done >= 1 });
+  assert.equal(mid.cancelled, true);
+  const after = await runSequentialRefinement({ files, model, workers: 2, fileAccess: nodeFileAccess, pool });
+  assert.equal(pool.waiting, 2);
+  await new Promise((r) => setTimeout(r, 700));
+  assert.equal(pool.waiting, 0, 'idle threads ended');
+  const fresh = await runSequentialRefinement({ files, model, workers: 2, fileAccess: nodeFileAccess, workerScript: script });
+  assert.deepEqual(cells(after), cells(fresh));
 });
