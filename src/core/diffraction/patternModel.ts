@@ -272,6 +272,8 @@ export interface PatternModel {
     readonly dEps: Float64Array;
     /** 1 while finite differences run: windows stay as they were. */
     readonly freezeWindows: Uint8Array;
+    /** [from, to) of the current peak's derivative window (see `derivativeWindow`). */
+    readonly window: Int32Array;
   };
 }
 
@@ -518,6 +520,7 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
       cellScratch: new Float64Array(6),
       dEps: new Float64Array(4),
       freezeWindows: new Uint8Array(1),
+      window: new Int32Array(2),
     },
   };
   updateFree(model);
@@ -869,6 +872,42 @@ function pushEntry(
 }
 
 /**
+ * The points of peak `pk` where its position and width derivatives are accumulated, into `work.window` as [from, to):
+ * within ±JACOBIAN_WINDOW_FWHM of the (FCJ-spread) peak only, since beyond, a Lorentzian tail's slope (∝ 1/u³) and
+ * width derivative (∝ 1/u²) carry no information worth the time. With `spans`, also widens the spans of the rows the
+ * peak writes: its `ne` derivative entries over that window, its intensity row `tI` over its whole window.
+ */
+function derivativeWindow(model: PatternModel, pk: number, ne: number, tI: number, spans: JacobianRowSpans | undefined): void {
+  const x = model.x;
+  const w = model.work;
+  const lo = model.peakLo[pk];
+  const hi = model.peakHi[pk];
+  let dLo = lo;
+  let dHi = hi;
+  if (ne > 0) {
+    const reach = JACOBIAN_WINDOW_FWHM * model.peakFwhm[pk];
+    const xLo = model.peakPos[pk] + w.minOffset[pk] - reach;
+    const xHi = model.peakPos[pk] + w.maxOffset[pk] + reach;
+    while (dLo < hi && x[dLo] < xLo) dLo++;
+    while (dHi > dLo && x[dHi - 1] > xHi) dHi--;
+    if (spans) {
+      const eBase = pk * MAX_ENTRIES;
+      for (let e = 0; e < ne; e++) {
+        const t = w.entryIndex[eBase + e];
+        if (dLo < spans.first[t]) spans.first[t] = dLo;
+        if (dHi > spans.last[t]) spans.last[t] = dHi;
+      }
+    }
+  }
+  if (spans && tI >= 0) {
+    if (lo < spans.first[tI]) spans.first[tI] = lo;
+    if (hi > spans.last[tI]) spans.last[tI] = hi;
+  }
+  w.window[0] = dLo;
+  w.window[1] = dHi;
+}
+
+/**
  * Sum of peaks into `out` (added to what is there). With `jac` (parameter-major, N points), also accumulates the
  * analytic derivatives of every peak. Uses positions/widths from the last `computePeaks`.
  */
@@ -914,28 +953,9 @@ export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Ar
     }
     const ne = jac ? w.entryCount[pk] : 0;
     const eBase = pk * MAX_ENTRIES;
-    // Derivatives with respect to position and widths only within ±JACOBIAN_WINDOW_FWHM: beyond, the Lorentzian
-    // tail's slope (∝ 1/u³) and width derivative (∝ 1/u²) carry no information worth the time.
-    let dLo = lo;
-    let dHi = hi;
-    if (ne > 0) {
-      const reach = JACOBIAN_WINDOW_FWHM * H;
-      const xLo = pos + w.minOffset[pk] - reach;
-      const xHi = pos + w.maxOffset[pk] + reach;
-      while (dLo < hi && x[dLo] < xLo) dLo++;
-      while (dHi > dLo && x[dHi - 1] > xHi) dHi--;
-      if (spans) {
-        for (let e = 0; e < ne; e++) {
-          const t = w.entryIndex[eBase + e];
-          if (dLo < spans.first[t]) spans.first[t] = dLo;
-          if (dHi > spans.last[t]) spans.last[t] = dHi;
-        }
-      }
-    }
-    if (spans && tI >= 0) {
-      if (lo < spans.first[tI]) spans.first[tI] = lo;
-      if (hi > spans.last[tI]) spans.last[tI] = hi;
-    }
+    derivativeWindow(model, pk, ne, tI, spans);
+    const dLo = w.window[0];
+    const dHi = w.window[1];
     for (let i = lo; i < hi; i++) {
       let f = 0;
       let fx = 0;
@@ -1029,26 +1049,9 @@ function addPearsonPeaks(model: PatternModel, out: Float64Array, jac?: Float64Ar
     const dHdL = w.dH[pk * 4 + 1];
     const ne = jac ? w.entryCount[pk] : 0;
     const eBase = pk * MAX_ENTRIES;
-    let dLo = lo;
-    let dHi = hi;
-    if (ne > 0) {
-      const reach = JACOBIAN_WINDOW_FWHM * H;
-      const xLo = pos + w.minOffset[pk] - reach;
-      const xHi = pos + w.maxOffset[pk] + reach;
-      while (dLo < hi && x[dLo] < xLo) dLo++;
-      while (dHi > dLo && x[dHi - 1] > xHi) dHi--;
-      if (spans) {
-        for (let e = 0; e < ne; e++) {
-          const t = w.entryIndex[eBase + e];
-          if (dLo < spans.first[t]) spans.first[t] = dLo;
-          if (dHi > spans.last[t]) spans.last[t] = dHi;
-        }
-      }
-    }
-    if (spans && tI >= 0) {
-      if (lo < spans.first[tI]) spans.first[tI] = lo;
-      if (hi > spans.last[tI]) spans.last[tI] = hi;
-    }
+    derivativeWindow(model, pk, ne, tI, spans);
+    const dLo = w.window[0];
+    const dHi = w.window[1];
     const count = nn > 0 ? nn : 1;
     for (let i = lo; i < hi; i++) {
       const inWindow = ne > 0 && i >= dLo && i < dHi;
