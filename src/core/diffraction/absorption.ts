@@ -13,6 +13,8 @@
  *   interpolated; normalised to 1 at μR = 0, so the scale keeps its meaning when μR changes.
  */
 
+import { gaussLegendre } from './profiles.ts';
+
 const DEG = Math.PI / 180;
 
 export type AbsorptionModel =
@@ -22,32 +24,6 @@ export type AbsorptionModel =
   | { readonly geometry: 'transmission'; readonly muT: number }
   /** Cylindrical specimen; `muR` = μ·radius. */
   | { readonly geometry: 'capillary'; readonly muR: number };
-
-/** Gauss–Legendre nodes and weights on [0, 1] (Newton on P_n; Golub–Welsch accuracy is not needed at n ≤ 64). */
-function gaussLegendreUnit(n: number): { nodes: Float64Array; weights: Float64Array } {
-  const nodes = new Float64Array(n);
-  const weights = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
-    for (let it = 0; it < 100; it++) {
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      dp = (n * (x * p1 - p0)) / (x * x - 1);
-      const dx = p1 / dp;
-      x -= dx;
-      if (Math.abs(dx) < 1e-15) break;
-    }
-    nodes[i] = (1 - x) / 2;
-    weights[i] = 1 / ((1 - x * x) * dp * dp);
-  }
-  return { nodes, weights };
-}
 
 const RADIAL_NODES = 48;
 const ANGULAR_NODES = 160;
@@ -88,8 +64,13 @@ export function cylinderTransmission(muR: number, twoThetaDeg: number): number {
 }
 
 let radial: { nodes: Float64Array; weights: Float64Array } | undefined;
+/** The Gauss–Legendre rule of profiles.ts moved from [−1, 1] to [0, 1]. */
 function radialRule(): { nodes: Float64Array; weights: Float64Array } {
-  return (radial ??= gaussLegendreUnit(RADIAL_NODES));
+  if (!radial) {
+    const { x, w } = gaussLegendre(RADIAL_NODES);
+    radial = { nodes: x.map((v) => (v + 1) / 2), weights: w.map((v) => v / 2) };
+  }
+  return radial;
 }
 
 /** A cylinder's factor on a 2θ grid, interpolated by cubic Hermite (Catmull–Rom) between grid points. */
