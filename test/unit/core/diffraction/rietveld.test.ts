@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readSimulatedXy } from './fixtures.ts';
+import { cylinderByGrid } from './cylinderGrid.ts';
 import { fitRietveld, layeredPhase, structureFactorSquared } from '../../../../src/core/diffraction/rietveld.ts';
 import { formFactor } from '../../../../src/core/diffraction/formFactors.ts';
 import { phasePreset } from '../../../../src/core/diffraction/phases.ts';
@@ -67,25 +68,7 @@ test('capillary absorption (μR 1.5) applied to sync_27keV_fpa.xy: with the corr
   // on a 0.25° grid of 2θ, linearly interpolated; σ scaled alike. Over 2–30° A rises by ~20 %, which a fit that
   // ignores it can only absorb into B (the classic absorption–B correlation).
   const muR = 1.5;
-  const gridA = (twoThetaDeg: number): number => {
-    const ox = Math.cos((twoThetaDeg * Math.PI) / 180);
-    const oy = Math.sin((twoThetaDeg * Math.PI) / 180);
-    const cells = 600;
-    const h = 2 / cells;
-    let sum = 0;
-    let count = 0;
-    for (let i = 0; i < cells; i++) {
-      const x = -1 + (i + 0.5) * h;
-      for (let j = 0; j < cells; j++) {
-        const y = -1 + (j + 0.5) * h;
-        if (x * x + y * y >= 1) continue;
-        const b = x * ox + y * oy;
-        sum += Math.exp(-muR * (x + Math.sqrt(1 - y * y) - b + Math.sqrt(b * b + 1 - x * x - y * y)));
-        count++;
-      }
-    }
-    return sum / count;
-  };
+  const gridA = (twoThetaDeg: number): number => cylinderByGrid(muR, twoThetaDeg, 600);
   const base = readSimulatedXy('sync_27keV_fpa.xy');
   const knots = new Map<number, number>();
   const A = (tt: number): number => {
