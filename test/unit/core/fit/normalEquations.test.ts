@@ -2,6 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createNormalWorkspace, normalEquations } from '../../../../src/core/fit/normalEquations.ts';
 
+/** A and g against the plain sums Σ w J_p J_q and Σ w J_p r, to 1e-10 relative. */
+function assertDenseSums(jac: Float64Array, w: Float64Array, r: Float64Array, a: Float64Array, g: Float64Array, label: string): void {
+  const n = w.length;
+  const P = g.length;
+  for (let p = 0; p < P; p++) {
+    let gp = 0;
+    for (let i = 0; i < n; i++) gp += w[i] * jac[p * n + i] * r[i];
+    assert.ok(Math.abs(g[p] - gp) <= 1e-10 * Math.max(1, Math.abs(gp)), `${label} g[${p}]: ${g[p]} vs ${gp}`);
+    for (let q = 0; q < P; q++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += w[i] * jac[p * n + i] * jac[q * n + i];
+      assert.ok(Math.abs(a[p * P + q] - s) <= 1e-10 * Math.max(1, Math.abs(s)), `${label} (${p},${q}): ${a[p * P + q]} vs ${s}`);
+    }
+  }
+}
+
 test('normalEquations on rows with zero runs (peak windows) equals the dense JᵀWJ and JᵀWr', () => {
   const P = 4;
   const n = 50;
@@ -82,16 +98,7 @@ test('normalEquations with dense rows, cached constant rows, moving windows and 
       for (let i = lo; i < hi; i++) jac[(6 + k) * n + i] = Math.exp(-(((i - (lo + hi) / 2) / 20) ** 2)) + 0.01;
     });
     normalEquations(jac, r, a, g, ws);
-    for (let p = 0; p < P; p++) {
-      let gp = 0;
-      for (let i = 0; i < n; i++) gp += w[i] * jac[p * n + i] * r[i];
-      assert.ok(Math.abs(g[p] - gp) <= 1e-10 * Math.max(1, Math.abs(gp)), `call ${call} g[${p}]`);
-      for (let q = 0; q < P; q++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += w[i] * jac[p * n + i] * jac[q * n + i];
-        assert.ok(Math.abs(a[p * P + q] - s) <= 1e-10 * Math.max(1, Math.abs(s)), `call ${call} (${p},${q}): ${a[p * P + q]} vs ${s}`);
-      }
-    }
+    assertDenseSums(jac, w, r, a, g, `call ${call}`);
   }
 });
 
@@ -132,15 +139,6 @@ test('normalEquations on wide rows split into runs (short and long gaps, > 256 r
     }
     normalEquations(jac, r, a, g, ws);
     assert.equal(ws.spans.known, false, 'hints are used once');
-    for (let p = 0; p < P; p++) {
-      let gp = 0;
-      for (let i = 0; i < n; i++) gp += w[i] * jac[p * n + i] * r[i];
-      assert.ok(Math.abs(g[p] - gp) <= 1e-10 * Math.max(1, Math.abs(gp)), `call ${call} g[${p}]: ${g[p]} vs ${gp}`);
-      for (let q = 0; q < P; q++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += w[i] * jac[p * n + i] * jac[q * n + i];
-        assert.ok(Math.abs(a[p * P + q] - s) <= 1e-10 * Math.max(1, Math.abs(s)), `call ${call} (${p},${q}): ${a[p * P + q]} vs ${s}`);
-      }
-    }
+    assertDenseSums(jac, w, r, a, g, `call ${call}`);
   }
 });
