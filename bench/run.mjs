@@ -553,44 +553,44 @@ if (has(S.lebail)) {
     `${l.warmEvaluations} evaluateModel calls (median per warm fit) × ${fmtMs(l.evaluateMs)} each (${l.model?.reflections} reflections, ${l.model?.points} points, ${l.model?.freeParameters} free parameters); with its ${l.warmJacobians} analytic Jacobians (${fmtMs(l.jacobianMs)} each): ${fmtMs(l.boundWithJacobiansMs)}`,
   );
 }
-const s1 = S.sequential1;
-const s2 = S.sequential2;
-for (const s of [s1, s2]) {
-  if (!has(s)) continue;
-  row(
-    `Sequential Pawley (calibrated instrument), ${s.workers} worker${s.workers > 1 ? 's' : ''}`,
-    `${s.patternsPerS.toFixed(1)} patterns/s`,
-    'GSAS-II 0.83 patterns/s (reference, not run here)',
-    ratio(s.patternsPerS, 1 / 1.21),
-    `${acc(s)}; 2σ coverage a ${(100 * s.coverage2SigmaA).toFixed(0)} %, c ${(100 * s.coverage2SigmaC).toFixed(0)} %` +
-      (s.workers === 2 ? ` · ${target(s.patternsPerS >= 100, '≥ 100 patterns/s')}` : ''),
-    fmtMb(s.maxRssBytes),
+/** Rows of a pair of sequential runs (1 and 2 workers), named and described by the callers, and their speed-up. */
+function sequentialRows(pair, name, how, speedUpName, speedUpHow) {
+  for (const s of pair) {
+    if (!has(s)) continue;
+    row(
+      name(s),
+      `${s.patternsPerS.toFixed(1)} patterns/s`,
+      'GSAS-II 0.83 patterns/s (reference, not run here)',
+      ratio(s.patternsPerS, 1 / 1.21),
+      `${acc(s)}; 2σ coverage a ${(100 * s.coverage2SigmaA).toFixed(0)} %, c ${(100 * s.coverage2SigmaC).toFixed(0)} %` +
+        (s.workers === 2 ? ` · ${target(s.patternsPerS >= 100, '≥ 100 patterns/s')}` : ''),
+      fmtMb(s.maxRssBytes),
+      how(s),
+    );
+  }
+  const [one, two] = pair;
+  if (has(one) && has(two)) {
+    const up = two.patternsPerS / one.patternsPerS;
+    row(speedUpName, `${up.toFixed(2)}×`, '—', '—', target(up >= 1.7, '≥ 1.7×'), '—', speedUpHow);
+  }
+}
+const workersText = (s) => `${s.workers} worker${s.workers > 1 ? 's' : ''}`;
+sequentialRows(
+  [S.sequential1, S.sequential2],
+  (s) => `Sequential Pawley (calibrated instrument), ${workersText(s)}`,
+  (s) =>
     `runSequentialRefinement wall time, ${s.done}/${s.patterns} patterns in ${s.seconds.toFixed(1)} s${Number.isFinite(s.cpuMsPerPattern) ? ` (CPU ${fmtMs(s.cpuMsPerPattern)} a pattern, load ${s.loadAverage.map((v) => v.toFixed(1)).join(' → ')})` : ''}${s.cancelled ? ` (stopped at the ${SEQ_BUDGET_S} s budget)` : ''}${s.failed ? `, ${s.failed} failed` : ''}; worker start included; ${s.runs > 1 ? `median of ${s.runs} runs (${s.ratesPerS.map((v) => v.toFixed(1)).join(', ')})` : 'one run'}`,
-  );
-}
-if (has(s1) && has(s2)) {
-  const up = s2.patternsPerS / s1.patternsPerS;
-  row('  speed-up 2 workers / 1', `${up.toFixed(2)}×`, '—', '—', target(up >= 1.7, '≥ 1.7×'), '—', 'ratio of the two rates above');
-}
-const w1 = S.sequentialWarm1;
-const w2 = S.sequentialWarm2;
-for (const s of [w1, w2]) {
-  if (!has(s)) continue;
-  row(
-    `Sequential Pawley, ${s.workers} worker${s.workers > 1 ? 's' : ''}, warm threads (a notebook's later runs)`,
-    `${s.patternsPerS.toFixed(1)} patterns/s`,
-    'GSAS-II 0.83 patterns/s (reference, not run here)',
-    ratio(s.patternsPerS, 1 / 1.21),
-    `${acc(s)}; 2σ coverage a ${(100 * s.coverage2SigmaA).toFixed(0)} %, c ${(100 * s.coverage2SigmaC).toFixed(0)} %` +
-      (s.workers === 2 ? ` · ${target(s.patternsPerS >= 100, '≥ 100 patterns/s')}` : ''),
-    fmtMb(s.maxRssBytes),
+  '  speed-up 2 workers / 1',
+  'ratio of the two rates above',
+);
+sequentialRows(
+  [S.sequentialWarm1, S.sequentialWarm2],
+  (s) => `Sequential Pawley, ${workersText(s)}, warm threads (a notebook's later runs)`,
+  (s) =>
     `runSequentialRefinement on threads borrowed from a pool that one untimed run warmed (${s.warmupPatternsPerS.toFixed(1)} patterns/s), ${s.done}/${s.patterns} patterns in ${s.seconds.toFixed(2)} s${Number.isFinite(s.cpuMsPerPattern) ? ` (CPU ${fmtMs(s.cpuMsPerPattern)} a pattern)` : ''}; median of ${s.runs} runs (${s.ratesPerS.map((v) => v.toFixed(1)).join(', ')})`,
-  );
-}
-if (has(w1) && has(w2)) {
-  const up = w2.patternsPerS / w1.patternsPerS;
-  row('  speed-up 2 workers / 1, warm threads', `${up.toFixed(2)}×`, '—', '—', target(up >= 1.7, '≥ 1.7×'), '—', 'ratio of the two warm rates above');
-}
+  '  speed-up 2 workers / 1, warm threads',
+  'ratio of the two warm rates above',
+);
 if (has(S.cancel)) {
   const c = S.cancel;
   row(

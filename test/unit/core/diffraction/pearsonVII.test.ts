@@ -78,14 +78,16 @@ const common = {
   instrument: { U: 0.005, V: 0, W: 0.003, X: 0, Y: 0 },
   directStart: true,
 };
+// The exponent starts at 2; every term of it is refined.
+const pearson = {
+  ...common,
+  profile: { shape: 'pearsonVII' as const, m: [2, 0, 0] as const },
+  refine: { U: true, V: true, W: true, X: false, pearsonM: true, pearsonMAngular: true },
+};
+const scan = simulate();
 
 test('Pawley with the Pearson VII profile recovers a within 3σ (σ < 2e-5 Å) and the exponent m₀, m₁ within 3σ, at GoF ≈ 1', () => {
-  const scan = simulate();
-  const res = fitPawley(scan, [phase], {
-    ...common,
-    profile: { shape: 'pearsonVII', m: [2, 0, 0] },
-    refine: { U: true, V: true, W: true, X: false, pearsonM: true, pearsonMAngular: true },
-  });
+  const res = fitPawley(scan, [phase], pearson);
   const p = res.phases[0];
   assert.equal(res.profile.shape, 'pearsonVII');
   if (res.profile.shape !== 'pearsonVII') return;
@@ -102,20 +104,14 @@ test('Pawley with the Pearson VII profile recovers a within 3σ (σ < 2e-5 Å) a
 });
 
 test('the TCH pseudo-Voigt cannot take the same pattern: its GoF is clearly worse than Pearson VII\'s', () => {
-  const scan = simulate();
-  const pv7 = fitPawley(scan, [phase], { ...common, profile: { shape: 'pearsonVII', m: [2, 0, 0] }, refine: { U: true, V: true, W: true, X: false, pearsonMAngular: true } });
+  const pv7 = fitPawley(scan, [phase], pearson);
   const tch = fitPawley(scan, [phase], { ...common, instrument: { ...common.instrument, X: 0.02 }, refine: { U: true, V: true, W: true, X: true, Y: true } });
   console.log(`GoF Pearson VII ${pv7.gof.toFixed(3)}, TCH ${tch.gof.toFixed(3)}`);
   assert.ok(tch.gof > 1.2 * pv7.gof, `TCH ${tch.gof} vs Pearson VII ${pv7.gof}`);
 });
 
 test('Le Bail with the Pearson VII profile (intensities partitioned by the Pearson VII shape) recovers a and m₀ as Pawley does', () => {
-  const scan = simulate();
-  const res = fitLeBail(scan, [phase], {
-    ...common,
-    profile: { shape: 'pearsonVII', m: [2, 0, 0] },
-    refine: { U: true, V: true, W: true, X: false, pearsonM: true, pearsonMAngular: true },
-  });
+  const res = fitLeBail(scan, [phase], pearson);
   const p = res.phases[0];
   assert.equal(res.profile.shape, 'pearsonVII');
   if (res.profile.shape !== 'pearsonVII') return;
