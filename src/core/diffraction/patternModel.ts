@@ -274,6 +274,9 @@ export interface PatternModel {
     readonly freezeWindows: Uint8Array;
     /** [from, to) of the current peak's derivative window (see `derivativeWindow`). */
     readonly window: Int32Array;
+    /** Pearson VII peaks: k = 4(2^(1/m) − 1) and the area normalisation N(m) (`pearsonConstants`), per peak. */
+    readonly pearsonK: Float64Array;
+    readonly pearsonNorm: Float64Array;
   };
 }
 
@@ -521,6 +524,8 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
       dEps: new Float64Array(4),
       freezeWindows: new Uint8Array(1),
       window: new Int32Array(2),
+      pearsonK: new Float64Array(spec.profile?.shape === 'pearsonVII' ? peakCount : 0),
+      pearsonNorm: new Float64Array(spec.profile?.shape === 'pearsonVII' ? peakCount : 0),
     },
   };
   updateFree(model);
@@ -758,6 +763,12 @@ export function computePeaks(model: PatternModel, withDerivatives: boolean): voi
         const mT = pearson ? 100 / twoThB : 0;
         const mRaw = m0 + m1 * mT + m2 * mT * mT;
         model.peakEta[pk] = pearson ? Math.max(mRaw, PEARSON_M_MIN) : tch.eta;
+        if (pearson) {
+          // Once per peak: the shape is evaluated at every point of its window, in the fit and in the extraction.
+          const pc = pearsonConstants(model.peakEta[pk], pearsonScratch);
+          work.pearsonK[pk] = pc.k;
+          work.pearsonNorm[pk] = pc.norm;
+        }
         model.peakGauss[pk] = hgw;
         model.peakLorentz[pk] = hlw;
         const nn = fcjWeights(pos, sl, hl, model.fcjNodes, work.nodeOffset, work.nodeWeight, pk * MAX_NODES);
@@ -1040,9 +1051,9 @@ function addPearsonPeaks(model: PatternModel, out: Float64Array, jac?: Float64Ar
     const pos = model.peakPos[pk];
     const H = model.peakFwhm[pk];
     const m = model.peakEta[pk];
-    pearsonConstants(m, pc);
+    const k = w.pearsonK[pk];
     const invH = 1 / H;
-    const scale = pc.norm * invH;
+    const scale = w.pearsonNorm[pk] * invH;
     const nn = w.nodeCount[pk];
     const nodeBase = pk * MAX_NODES;
     const dHdG = w.dH[pk * 4];
@@ -1052,6 +1063,8 @@ function addPearsonPeaks(model: PatternModel, out: Float64Array, jac?: Float64Ar
     derivativeWindow(model, pk, ne, tI, spans);
     const dLo = w.window[0];
     const dHi = w.window[1];
+    // ∂/∂m needs dk/dm and d ln N/dm (digamma): only for a Jacobian.
+    if (ne > 0) pearsonConstants(m, pc);
     const count = nn > 0 ? nn : 1;
     for (let i = lo; i < hi; i++) {
       const inWindow = ne > 0 && i >= dLo && i < dHi;
@@ -1063,13 +1076,13 @@ function addPearsonPeaks(model: PatternModel, out: Float64Array, jac?: Float64Ar
         const wt = nn > 0 ? w.nodeWeight[nodeBase + e] : 1;
         const u = (x[i] - pos - (nn > 0 ? w.nodeOffset[nodeBase + e] : 0)) * invH;
         const u2 = u * u;
-        const g = 1 + pc.k * u2;
+        const g = 1 + k * u2;
         const v = scale * Math.pow(g, -m);
         f += wt * v;
         if (inWindow) {
           // ∂/∂x, ∂/∂H at fixed m, and ∂/∂m (through the normalisation and the shape) of the unit-area profile.
-          fx += wt * v * ((-2 * m * pc.k * u) / g) * invH;
-          fH += wt * v * invH * (-1 + (2 * m * pc.k * u2) / g);
+          fx += wt * v * ((-2 * m * k * u) / g) * invH;
+          fH += wt * v * invH * (-1 + (2 * m * k * u2) / g);
           fM += wt * v * (pc.dLnNorm - Math.log(g) - (m * pc.dk * u2) / g);
         }
       }
@@ -1104,13 +1117,13 @@ export function peakShape(model: PatternModel, pk: number, twoThetaDeg: number):
   const base = pk * MAX_NODES;
   const dx0 = twoThetaDeg - model.peakPos[pk];
   if (model.pearsonIndex >= 0) {
-    const pc = pearsonConstants(eta, pearsonScratch);
-    const scale = pc.norm / H;
-    if (nn === 0) return scale * Math.pow(1 + (pc.k * dx0 * dx0) / (H * H), -eta);
+    const k = w.pearsonK[pk];
+    const scale = w.pearsonNorm[pk] / H;
+    if (nn === 0) return scale * Math.pow(1 + (k * dx0 * dx0) / (H * H), -eta);
     let f = 0;
     for (let e = 0; e < nn; e++) {
       const u = (dx0 - w.nodeOffset[base + e]) / H;
-      f += w.nodeWeight[base + e] * scale * Math.pow(1 + pc.k * u * u, -eta);
+      f += w.nodeWeight[base + e] * scale * Math.pow(1 + k * u * u, -eta);
     }
     return f;
   }
