@@ -185,8 +185,8 @@ export async function runSequentialRefinement(options: SequentialRunOptions): Pr
   } finally {
     clearInterval(watch);
     if (pool && !ended) {
-      // The job's state (its read cache and seeds) goes; the warm threads stay for the next run. A thread that cannot
-      // answer is not running any more, and release() leaves it out: nothing to report.
+      // The job's state (its read cache and seeds) goes; the warm threads stay for the next run. seqEnd fails only for a
+      // thread that ended (release() leaves it out) or a job the thread no longer holds: nothing to report.
       await Promise.all(clients.map((c) => (c.running ? c.request({ type: 'call', method: 'seqEnd', args: [jobId] }).catch(() => undefined) : undefined)));
       pool.release(clients);
     } else {
