@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from '../protocol/kernel.ts';
-import { callSequentialMethod } from './sequentialMethods.ts';
+import { callSequentialMethod, speculatePending } from './sequentialMethods.ts';
 import { nodeFileAccess } from './nodeFiles.ts';
 
 if (!parentPort) throw new Error('dist/fitWorker.js must run as a worker thread');
@@ -20,6 +20,9 @@ port.on('message', (msg: ToWorker) => {
   }
   try {
     post({ type: 'done', id: msg.id, result: callSequentialMethod(msg.method, msg.args, nodeFileAccess) });
+    // At once, not after the event loop's turn: the reply wakes the driver, which often answers before this thread
+    // gets back to its loop, and a request served first would leave the speculation unused.
+    if (msg.method === 'seqFit') speculatePending();
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     post({ type: 'failed', id: msg.id, error: { name: err.name, message: err.message, stack: String(err.stack ?? err.message) } });

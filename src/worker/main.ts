@@ -12,6 +12,7 @@ import { Session } from './session.ts';
 import { makeApi } from './api.ts';
 import { renderSvg } from './svg.ts';
 import { callMethod } from './methods.ts';
+import { speculatePending } from './sequentialMethods.ts';
 import { nodeFileAccess } from './nodeFiles.ts';
 import { hostPort } from './hostPort.ts';
 
@@ -54,6 +55,8 @@ port.onMessage(async (message) => {
         post({ type: 'progress', id: msg.id, done, total, message }),
       );
       post({ type: 'done', id: msg.id, result });
+      // At once (see fitWorkerMain.ts).
+      if (msg.method === 'seqFit') speculatePending();
     } catch (e) {
       post({ type: 'failed', id: msg.id, error: errorOf(e) });
     }

@@ -1,12 +1,13 @@
 /**
  * The worker side of a sequential refinement, by method name (`seqBegin`, `seqEstimate`, `seqFit`, `seqEnd`): served by
- * the lean fitting worker (fitWorkerMain.ts) that the pool starts, and by the full worker too (methods.ts).
+ * the lean fitting worker (fitWorkerMain.ts) that the pool starts, and by the full worker too (methods.ts). Both call
+ * {@link speculatePending} once a reply is posted, so the hinted next fit runs while the reply travels.
  */
 import type { FileAccess } from './nodeFiles.ts';
 import type { Scan } from '../core/data/scan.ts';
 import type { ModelSpec } from './refine.ts';
 import { memoizedReader, readScan } from './scanFiles.ts';
-import { SequentialJob, type WireSeed } from './sequentialJob.ts';
+import { SequentialJob, type NextHint, type WireSeed } from './sequentialJob.ts';
 
 const jobs = new Map<string, SequentialJob>();
 
@@ -37,13 +38,24 @@ export function callSequentialMethod(method: string, args: readonly unknown[], f
     case 'seqEstimate':
       return job(args[0] as string).estimate(args[1] as string);
     case 'seqFit':
-      return job(args[0] as string).fit(args[1] as string, args[2] as number, args[3] as WireSeed);
+      return job(args[0] as string).fit(args[1] as string, args[2] as number, args[3] as WireSeed, args[4] as NextHint | undefined);
     case 'seqEnd':
       jobs.delete(args[0] as string);
       return true;
     default:
       throw new Error(`unknown sequential method ${method}`);
   }
+}
+
+/** Runs the hinted next fit of every job that has one (see sequentialJob.ts); false when there was none. */
+export function speculatePending(): boolean {
+  let ran = false;
+  for (const j of jobs.values()) {
+    if (!j.hasSpeculation) continue;
+    j.speculate();
+    ran = true;
+  }
+  return ran;
 }
 
 function job(id: string): SequentialJob {

@@ -160,7 +160,12 @@ export async function runSequentialRefinement(options: SequentialRunOptions): Pr
           seed.kind === 'previous'
             ? { kind: 'previous', fromIndex: seed.fromIndex, phases: cellsOf(seed.previous.summary, options.model) }
             : { kind: 'estimate', phases: seed.estimate };
-        return toFitLike((await call(workerOf(i), 'seqFit', [jobId, file, i, wire])) as FitSummary);
+        // The worker fits the hinted pattern while this reply travels (see sequentialJob.ts): the next one of the chunk
+        // and branch, which the driver asks for next unless this fit diverges or the next result is in the cache.
+        const j = i + 1;
+        const sameChain = j < ranges[workerOf(i)][1] && (!options.branchOf || options.branchOf(j) === options.branchOf(i));
+        const next = sameChain ? { file: options.files[j], index: j } : undefined;
+        return toFitLike((await call(workerOf(i), 'seqFit', [jobId, file, i, wire, next])) as FitSummary);
       },
       onProgress: options.onProgress ? (p) => options.onProgress!(p.done, p.total, p.etaS) : undefined,
       isCancelled: options.isCancelled,
