@@ -323,13 +323,25 @@ interface FitPoints {
   readonly rangeX: Float64Array;
 }
 
-function selectPoints(scan: Scan, lines: readonly EmissionLine[], options: LeBailOptions): FitPoints {
+/**
+ * The range and exclusions come as values, not as the caller's options object: options arrive in many shapes, and
+ * each new one would deoptimise this loop over every point (compiled again in each fresh fitting thread).
+ */
+function selectPoints(
+  scan: Scan,
+  lines: readonly EmissionLine[],
+  rangeDeg: readonly [number, number] | undefined,
+  exclusions: readonly Exclusion[] | undefined,
+): FitPoints {
   if (scan.axis !== 'twoTheta' || scan.unit !== 'deg') {
     throw new RangeError('fitLeBail: the scan axis must be 2θ in degrees (convert it first)');
   }
-  const [from, to] = options.rangeDeg ?? [-Infinity, Infinity];
+  const from = rangeDeg ? rangeDeg[0] : -Infinity;
+  const to = rangeDeg ? rangeDeg[1] : Infinity;
   const lambda = lines.reduce((p, q) => (q.ratio > p.ratio ? q : p)).wavelengthAngstrom;
-  const ex = (options.exclusions ?? []).map((e) => exclusionToDeg(e, lambda));
+  // Pairs (from, to) in degrees, flat.
+  const ex = new Float64Array(2 * (exclusions?.length ?? 0));
+  exclusions?.forEach((e, k) => ex.set(exclusionToDeg(e, lambda), 2 * k));
   const xAll = new Float64Array(scan.x.length);
   const yAll = new Float64Array(scan.x.length);
   const wAll = new Float64Array(scan.x.length);
@@ -340,7 +352,9 @@ function selectPoints(scan: Scan, lines: readonly EmissionLine[], options: LeBai
     const t = scan.x[i];
     if (!(t >= from && t <= to)) continue;
     rangeAll[nRange++] = t;
-    if (ex.length && ex.some(([a, b]) => t >= a && t <= b)) continue;
+    let excluded = false;
+    for (let k = 0; k < ex.length; k += 2) if (t >= ex[k] && t <= ex[k + 1]) excluded = true;
+    if (excluded) continue;
     const s = pointSigma(scan, i);
     if (!(s > 0) || !Number.isFinite(scan.y[i])) continue;
     xAll[n] = t;
@@ -631,7 +645,9 @@ function reusableWorkspace(parameters: number, points: number, weights: Float64A
 }
 
 /** The least-squares problem of a pattern model's refined parameters on the fitted points, from their current values. */
-function modelProblem(model: PatternModel, pts: FitPoints): LeastSquaresProblem {
+function modelProblem(model: PatternModel, pts: FitPoints, constantJacobianRows?: Uint8Array): LeastSquaresProblem {
+  // Every key in the order of peaks.ts's problem: the solver's optimised code sees one object shape (a new shape
+  // deoptimises it, and a fresh fitting thread then compiles it again).
   return {
     y: pts.y,
     weights: pts.w,
@@ -640,6 +656,7 @@ function modelProblem(model: PatternModel, pts: FitPoints): LeastSquaresProblem 
     upper: Float64Array.from(model.free, (fi) => model.params[fi].upper),
     model: (theta, out) => evaluateModel(model, theta, out),
     jacobian: (theta, f, jac, spans) => modelJacobian(model, theta, f, jac, spans),
+    constantJacobianRows,
   };
 }
 
@@ -671,7 +688,7 @@ function runCycles(
   let settled = false;
   const solve = (maxIterations: number, covarianceAtSolution: boolean): LmResult => {
     return levenbergMarquardt(
-      { ...modelProblem(model, pts), constantJacobianRows },
+      modelProblem(model, pts, constantJacobianRows),
       { maxIterations, chi2Tolerance: LE_BAIL_DEFAULTS.chi2StepTolerance / pts.y.length, stepTolerance: 1e-8, isCancelled, covarianceAtSolution, normalWorkspace },
     );
   };
@@ -737,7 +754,7 @@ export function fitPawley(scan: Scan, phases: readonly Phase[], options: LeBailO
 function wholePatternFit(scan: Scan, phases: readonly Phase[], options: LeBailOptions, pawley: boolean): LeBailResult {
   if (!phases.length) throw new RangeError('fitLeBail: at least one phase is needed');
   const lines = emissionLines(scan, options.wavelengths);
-  const pts = selectPoints(scan, lines, options);
+  const pts = selectPoints(scan, lines, options.rangeDeg, options.exclusions);
   const refine: RefineFlags = { ...REFINE_DEFAULTS, ...sizeHoldsX(options), ...options.refine };
   const build = (seed: LeBailResult | undefined): { model: PatternModel; seeded: boolean } => {
     const instrument: InstrumentProfile = { ...INSTRUMENT_DEFAULTS, ...seed?.instrument, ...options.instrument };

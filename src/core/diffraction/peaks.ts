@@ -256,7 +256,8 @@ export function fitPeaks(scan: Scan, options: PeakFitOptions = {}): PeakFitResul
         }
       : undefined;
   const lm = levenbergMarquardt(
-    { y: win.y, weights: win.w, start, lower, upper, model, ...(jacobian ? { jacobian } : {}) },
+    // Every key in one order, as leBail.ts's problem (one object shape for the solver's optimised code).
+    { y: win.y, weights: win.w, start, lower, upper, model, jacobian, constantJacobianRows: undefined },
     // χ² changes below 1e-9 relative move nothing that σ could resolve.
     { maxIterations: 200, chi2Tolerance: 1e-9, stepTolerance: 1e-9 },
   );
