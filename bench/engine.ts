@@ -516,17 +516,30 @@ async function sectionSequential(args: Json): Promise<Json> {
 }
 
 /**
- * A notebook's later runs: threads borrowed from a pool that an untimed first run warmed up (workerPool.ts); `reps`
- * timed runs, the median by rate reported with every rate.
+ * A notebook's later runs: threads borrowed from a pool that two untimed 2-worker runs warmed up (workerPool.ts), then
+ * `pairs` pairs of timed runs with 1 and 2 workers, alternating so that a drift of the machine's speed (other tenants)
+ * falls on both counts alike. Per count the median run by rate, with every rate; the speed-up as the median of the
+ * pairs' ratios.
  */
 async function sectionSequentialWarm(args: Json): Promise<Json> {
   const pool = new WorkerPool(args.workerScript as string);
   try {
-    const warmup = await measureSequential(args, pool);
-    const runs: Json[] = [];
-    for (let r = 0; r < (args.reps as number); r++) runs.push(await measureSequential(args, pool));
-    runs.sort((a, b) => (a.patternsPerS as number) - (b.patternsPerS as number));
-    return { ...runs[(runs.length - 1) >> 1], runs: runs.length, ratesPerS: runs.map((x) => x.patternsPerS), warmupPatternsPerS: warmup.patternsPerS };
+    // Two runs: a thread reaches its steady speed after some 200 fits (the last compilations happen late).
+    await measureSequential({ ...args, workers: 2 }, pool);
+    const warmup = await measureSequential({ ...args, workers: 2 }, pool);
+    const one: Json[] = [];
+    const two: Json[] = [];
+    for (let r = 0; r < (args.pairs as number); r++) {
+      one.push(await measureSequential({ ...args, workers: 1 }, pool));
+      two.push(await measureSequential({ ...args, workers: 2 }, pool));
+    }
+    const pairRatios = two.map((t, r) => (t.patternsPerS as number) / (one[r].patternsPerS as number));
+    const medianRun = (runs: Json[]) => {
+      const sorted = [...runs].sort((a, b) => (a.patternsPerS as number) - (b.patternsPerS as number));
+      return { ...sorted[(sorted.length - 1) >> 1], runs: runs.length, ratesPerS: runs.map((x) => x.patternsPerS), warmupPatternsPerS: warmup.patternsPerS };
+    };
+    const sortedRatios = [...pairRatios].sort((a, b) => a - b);
+    return { one: medianRun(one), two: medianRun(two), pairRatios, speedUp: sortedRatios[(sortedRatios.length - 1) >> 1] };
   } finally {
     await pool.dispose();
   }

@@ -321,14 +321,17 @@ if (want('lebail')) {
 }
 
 if (want('sequential')) {
-  // Three runs per worker count (median by rate) while a run is short; one when it is long or the bench is late, so
-  // that the whole bench stays under 10 min on 2 cores.
-  for (const workers of [1, 2]) {
-    const runs = [];
-    for (let r = 0; r < (QUICK ? 1 : 3); r++) {
-      if (r > 0 && (runs[0].error || runs[0].seconds > 40 || Date.now() - t0 > 360_000)) break;
-      log(`sequential refinement of ${series.length} patterns, ${workers} worker(s), run ${r + 1} (budget ${SEQ_BUDGET_S} s)`);
-      runs.push(
+  // Fresh threads: runs with 1 and 2 workers alternate (1, 2, 1, 2, …) so that a drift of the machine's speed falls on
+  // both counts alike; three pairs while a run is short, fewer when a run is long or the bench is late (the whole
+  // bench stays under 10 min on 2 cores). Per count the median run by rate; the speed-up is the median of the pairs'
+  // ratios.
+  const fresh = { 1: [], 2: [] };
+  for (let r = 0; r < (QUICK ? 1 : 3); r++) {
+    const first = fresh[1][0];
+    if (r > 0 && (first.error || first.seconds > 40 || Date.now() - t0 > 360_000)) break;
+    for (const workers of [1, 2]) {
+      log(`sequential refinement of ${series.length} patterns, ${workers} worker(s), pair ${r + 1} (budget ${SEQ_BUDGET_S} s)`);
+      fresh[workers].push(
         engine(
           'sequential',
           { files: series, truth: TRUTH, workers, workerScript: WORKER, budgetS: SEQ_BUDGET_S },
@@ -336,20 +339,37 @@ if (want('sequential')) {
         ),
       );
     }
+  }
+  for (const workers of [1, 2]) {
+    const runs = fresh[workers];
     const good = runs.filter((x) => !x.error).sort((a, b) => a.patternsPerS - b.patternsPerS);
     S[`sequential${workers}`] = good.length
-      ? { ...good[(good.length - 1) >> 1], runs: good.length, ratesPerS: good.map((x) => x.patternsPerS) }
+      ? { ...good[(good.length - 1) >> 1], runs: good.length, ratesPerS: runs.filter((x) => !x.error).map((x) => x.patternsPerS) }
       : runs[0];
   }
+  const pairRatios = fresh[2].map((two, r) => (two.error || fresh[1][r].error ? Number.NaN : two.patternsPerS / fresh[1][r].patternsPerS)).filter(Number.isFinite);
+  // A 2-worker run cannot end before its CPU time spread over every core: the 1-worker wall time over that is the most
+  // the pair's speed-up could be with this much CPU spent (fresh threads each compile the engine for themselves).
+  const cores = os.cpus().length;
+  const cpuBounds = fresh[2]
+    .map((two, r) => (two.error || fresh[1][r].error ? Number.NaN : fresh[1][r].seconds / ((two.cpuMsPerPattern * two.done) / 1000 / cores)))
+    .filter(Number.isFinite);
+  S.sequentialSpeedUp = { pairRatios, speedUp: median(pairRatios), cpuBounds, cpuBound: median(cpuBounds) };
   // A notebook's later runs: threads warmed by an untimed first run, borrowed from the kernel's pool.
-  for (const workers of [1, 2]) {
-    if (Date.now() - t0 > 420_000) break;
-    log(`sequential refinement of ${series.length} patterns, ${workers} worker(s), warm pool: 1 untimed + ${QUICK ? 1 : 3} runs`);
-    S[`sequentialWarm${workers}`] = engine(
+  if (Date.now() - t0 <= 420_000) {
+    const pairs = QUICK ? 1 : 5;
+    log(`sequential refinement of ${series.length} patterns, warm pool: 2 untimed + ${pairs} pairs of 1- and 2-worker runs`);
+    const warm = engine(
       'sequentialWarm',
-      { files: series, truth: TRUTH, workers, workerScript: WORKER, budgetS: SEQ_BUDGET_S, reps: QUICK ? 1 : 3 },
-      (4 * SEQ_BUDGET_S + 120) * 1000,
+      { files: series, truth: TRUTH, workerScript: WORKER, budgetS: SEQ_BUDGET_S, pairs },
+      ((2 * pairs + 2) * SEQ_BUDGET_S + 120) * 1000,
     );
+    if (warm.error) S.sequentialWarm1 = S.sequentialWarm2 = warm;
+    else {
+      S.sequentialWarm1 = warm.one;
+      S.sequentialWarm2 = warm.two;
+      S.sequentialWarmSpeedUp = { pairRatios: warm.pairRatios, speedUp: warm.speedUp };
+    }
   }
   log('cancel latency of a 2-worker sequential run');
   S.cancel = engine('cancel', { files: series, truth: TRUTH, workerScript: WORKER, after: 20, reps: QUICK ? 1 : 3 }, 120_000);
@@ -554,7 +574,7 @@ if (has(S.lebail)) {
   );
 }
 /** Rows of a pair of sequential runs (1 and 2 workers), named and described by the callers, and their speed-up. */
-function sequentialRows(pair, name, how, speedUpName, speedUpHow) {
+function sequentialRows(pair, speedUp, name, how, speedUpName, speedUpHow) {
   for (const s of pair) {
     if (!has(s)) continue;
     row(
@@ -568,29 +588,48 @@ function sequentialRows(pair, name, how, speedUpName, speedUpHow) {
       how(s),
     );
   }
-  const [one, two] = pair;
-  if (has(one) && has(two)) {
-    const up = two.patternsPerS / one.patternsPerS;
-    row(speedUpName, `${up.toFixed(2)}×`, '—', '—', target(up >= 1.7, '≥ 1.7×'), '—', speedUpHow);
+  if (speedUp && Number.isFinite(speedUp.speedUp)) {
+    const up = speedUp.speedUp;
+    const each = speedUp.pairRatios.map((v) => `${v.toFixed(2)}×`).join(', ');
+    row(speedUpName, `${up.toFixed(2)}×`, '—', '—', target(up >= 1.7, '≥ 1.7×'), '—', `${speedUpHow}: median of the ${speedUp.pairRatios.length} pairs' ratios (${each})`);
   }
 }
+/** CPU time of the run's process over its wall time (cores busy on average; 2.0 = both of 2 cores throughout). */
+const coresBusy = (s) => ((s.cpuMsPerPattern * s.done) / 1000 / s.seconds).toFixed(2);
 const workersText = (s) => `${s.workers} worker${s.workers > 1 ? 's' : ''}`;
 sequentialRows(
   [S.sequential1, S.sequential2],
+  S.sequentialSpeedUp,
   (s) => `Sequential Pawley (calibrated instrument), ${workersText(s)}`,
   (s) =>
-    `runSequentialRefinement wall time, ${s.done}/${s.patterns} patterns in ${s.seconds.toFixed(1)} s${Number.isFinite(s.cpuMsPerPattern) ? ` (CPU ${fmtMs(s.cpuMsPerPattern)} a pattern, load ${s.loadAverage.map((v) => v.toFixed(1)).join(' → ')})` : ''}${s.cancelled ? ` (stopped at the ${SEQ_BUDGET_S} s budget)` : ''}${s.failed ? `, ${s.failed} failed` : ''}; worker start included; ${s.runs > 1 ? `median of ${s.runs} runs (${s.ratesPerS.map((v) => v.toFixed(1)).join(', ')})` : 'one run'}`,
+    `runSequentialRefinement wall time, ${s.done}/${s.patterns} patterns in ${s.seconds.toFixed(1)} s${Number.isFinite(s.cpuMsPerPattern) ? ` (CPU ${fmtMs(s.cpuMsPerPattern)} a pattern: ${coresBusy(s)} of ${os.cpus().length} cores busy; load ${s.loadAverage.map((v) => v.toFixed(1)).join(' → ')})` : ''}${s.cancelled ? ` (stopped at the ${SEQ_BUDGET_S} s budget)` : ''}${s.failed ? `, ${s.failed} failed` : ''}; worker start included; ${s.runs > 1 ? `median of ${s.runs} runs (${s.ratesPerS.map((v) => v.toFixed(1)).join(', ')})` : 'one run'}`,
   '  speed-up 2 workers / 1',
-  'ratio of the two rates above',
+  'runs with 1 and 2 workers alternate (1, 2, 1, 2, …), each pair run back to back',
 );
 sequentialRows(
   [S.sequentialWarm1, S.sequentialWarm2],
+  S.sequentialWarmSpeedUp,
   (s) => `Sequential Pawley, ${workersText(s)}, warm threads (a notebook's later runs)`,
   (s) =>
-    `runSequentialRefinement on threads borrowed from a pool that one untimed run warmed (${s.warmupPatternsPerS.toFixed(1)} patterns/s), ${s.done}/${s.patterns} patterns in ${s.seconds.toFixed(2)} s${Number.isFinite(s.cpuMsPerPattern) ? ` (CPU ${fmtMs(s.cpuMsPerPattern)} a pattern)` : ''}; median of ${s.runs} runs (${s.ratesPerS.map((v) => v.toFixed(1)).join(', ')})`,
+    `runSequentialRefinement on threads borrowed from a pool that two untimed 2-worker runs warmed (the second at ${s.warmupPatternsPerS.toFixed(1)} patterns/s), ${s.done}/${s.patterns} patterns in ${s.seconds.toFixed(2)} s${Number.isFinite(s.cpuMsPerPattern) ? ` (CPU ${fmtMs(s.cpuMsPerPattern)} a pattern: ${coresBusy(s)} of ${os.cpus().length} cores busy)` : ''}; median of ${s.runs} runs (${s.ratesPerS.map((v) => v.toFixed(1)).join(', ')})`,
   '  speed-up 2 workers / 1, warm threads',
-  'ratio of the two warm rates above',
+  'warm runs with 1 and 2 workers alternate on the same pool',
 );
+if (S.sequentialSpeedUp && Number.isFinite(S.sequentialSpeedUp.cpuBound) && has(S.sequential2) && has(S.sequentialWarm2)) {
+  const b = S.sequentialSpeedUp;
+  // CPU a fresh thread spends beyond a warm one's on its 100 patterns: V8 compiling the engine on that thread (the bench,
+  // like the CLI, compiles on the thread itself: --no-concurrent-recompilation) and running it unoptimised until then.
+  const perThreadS = ((S.sequential2.cpuMsPerPattern - S.sequentialWarm2.cpuMsPerPattern) * S.sequential2.done) / 1000 / 2;
+  row(
+    '  bound on the fresh-thread speed-up by CPU',
+    `${b.cpuBound.toFixed(2)}×`,
+    '—',
+    '—',
+    '—',
+    '—',
+    `1-worker wall time / (CPU time of the 2-worker run / ${os.cpus().length} cores), median of the pairs (${b.cpuBounds.map((v) => `${v.toFixed(2)}×`).join(', ')}): the 2-worker run keeps the cores busy, and each fresh thread spends ${perThreadS.toFixed(2)} s of CPU beyond a warm thread's (from the CPU a pattern of the fresh and the warm 2-worker runs) on V8 compiling the engine for that thread and running it unoptimised until then: paid once with 1 worker, once per thread with 2`,
+  );
+}
 if (has(S.cancel)) {
   const c = S.cancel;
   row(
