@@ -516,7 +516,7 @@ async function sectionSequential(args: Json): Promise<Json> {
 }
 
 /**
- * A notebook's later runs: threads borrowed from a pool that two untimed 2-worker runs warmed up (workerPool.ts), then
+ * A notebook's later runs: threads borrowed from a pool that `warmups` untimed 2-worker runs warmed up (workerPool.ts), then
  * `pairs` pairs of timed runs with 1 and 2 workers, alternating so that a drift of the machine's speed (other tenants)
  * falls on both counts alike. Per count the median run by rate, with every rate; the speed-up as the median of the
  * pairs' ratios.
@@ -524,9 +524,10 @@ async function sectionSequential(args: Json): Promise<Json> {
 async function sectionSequentialWarm(args: Json): Promise<Json> {
   const pool = new WorkerPool(args.workerScript as string);
   try {
-    // Two runs: a thread reaches its steady speed after some 200 fits (the last compilations happen late).
-    await measureSequential({ ...args, workers: 2 }, pool);
-    const warmup = await measureSequential({ ...args, workers: 2 }, pool);
+    // Four runs (400 fits a thread): a thread is still compiling late paths after 100–300 fits, which showed as 2-worker
+    // rates rising from pair to pair with fewer warm-up runs.
+    let warmup: Json = {};
+    for (let r = 0; r < (args.warmups as number); r++) warmup = await measureSequential({ ...args, workers: 2 }, pool);
     const one: Json[] = [];
     const two: Json[] = [];
     for (let r = 0; r < (args.pairs as number); r++) {

@@ -358,11 +358,12 @@ if (want('sequential')) {
   // A notebook's later runs: threads warmed by an untimed first run, borrowed from the kernel's pool.
   if (Date.now() - t0 <= 420_000) {
     const pairs = QUICK ? 1 : 5;
-    log(`sequential refinement of ${series.length} patterns, warm pool: 2 untimed + ${pairs} pairs of 1- and 2-worker runs`);
+    const warmups = QUICK ? 1 : 4;
+    log(`sequential refinement of ${series.length} patterns, warm pool: ${warmups} untimed + ${pairs} pairs of 1- and 2-worker runs`);
     const warm = engine(
       'sequentialWarm',
-      { files: series, truth: TRUTH, workerScript: WORKER, budgetS: SEQ_BUDGET_S, pairs },
-      ((2 * pairs + 2) * SEQ_BUDGET_S + 120) * 1000,
+      { files: series, truth: TRUTH, workerScript: WORKER, budgetS: SEQ_BUDGET_S, pairs, warmups },
+      ((2 * pairs + warmups) * SEQ_BUDGET_S + 120) * 1000,
     );
     if (warm.error) S.sequentialWarm1 = S.sequentialWarm2 = warm;
     else {
@@ -611,7 +612,7 @@ sequentialRows(
   S.sequentialWarmSpeedUp,
   (s) => `Sequential Pawley, ${workersText(s)}, warm threads (a notebook's later runs)`,
   (s) =>
-    `runSequentialRefinement on threads borrowed from a pool that two untimed 2-worker runs warmed (the second at ${s.warmupPatternsPerS.toFixed(1)} patterns/s), ${s.done}/${s.patterns} patterns in ${s.seconds.toFixed(2)} s${Number.isFinite(s.cpuMsPerPattern) ? ` (CPU ${fmtMs(s.cpuMsPerPattern)} a pattern: ${coresBusy(s)} of ${os.cpus().length} cores busy)` : ''}; median of ${s.runs} runs (${s.ratesPerS.map((v) => v.toFixed(1)).join(', ')})`,
+    `runSequentialRefinement on threads borrowed from a pool that four untimed 2-worker runs warmed (the last at ${s.warmupPatternsPerS.toFixed(1)} patterns/s), ${s.done}/${s.patterns} patterns in ${s.seconds.toFixed(2)} s${Number.isFinite(s.cpuMsPerPattern) ? ` (CPU ${fmtMs(s.cpuMsPerPattern)} a pattern: ${coresBusy(s)} of ${os.cpus().length} cores busy)` : ''}; median of ${s.runs} runs (${s.ratesPerS.map((v) => v.toFixed(1)).join(', ')})`,
   '  speed-up 2 workers / 1, warm threads',
   'warm runs with 1 and 2 workers alternate on the same pool',
 );
