@@ -516,16 +516,16 @@ async function sectionSequential(args: Json): Promise<Json> {
 }
 
 /**
- * A notebook's later runs: threads borrowed from a pool that `warmups` untimed 2-worker runs warmed up (workerPool.ts), then
- * `pairs` pairs of timed runs with 1 and 2 workers, alternating so that a drift of the machine's speed (other tenants)
- * falls on both counts alike. Per count the median run by rate, with every rate; the speed-up as the median of the
+ * A notebook's later runs: threads borrowed from a pool that `warmups` untimed 2-worker runs warmed up
+ * (workerPool.ts), then `pairs` pairs of timed runs with 1 and 2 workers, alternating so that a drift of the machine's
+ * speed (other tenants) falls on both counts alike. Per count the median run by rate, with every rate; the speed-up as the median of the
  * pairs' ratios.
  */
 async function sectionSequentialWarm(args: Json): Promise<Json> {
   const pool = new WorkerPool(args.workerScript as string);
   try {
-    // Four runs (400 fits a thread): a thread is still compiling late paths after 100–300 fits, which showed as 2-worker
-    // rates rising from pair to pair with fewer warm-up runs.
+    // Four in a full bench (400 fits a thread): a thread still compiles late paths after 100–300 fits, which showed as
+    // 2-worker rates rising from pair to pair with two warm-up runs.
     let warmup: Json = {};
     for (let r = 0; r < (args.warmups as number); r++) warmup = await measureSequential({ ...args, workers: 2 }, pool);
     const one: Json[] = [];
@@ -537,7 +537,7 @@ async function sectionSequentialWarm(args: Json): Promise<Json> {
     const pairRatios = two.map((t, r) => (t.patternsPerS as number) / (one[r].patternsPerS as number));
     const medianRun = (runs: Json[]) => {
       const sorted = [...runs].sort((a, b) => (a.patternsPerS as number) - (b.patternsPerS as number));
-      return { ...sorted[(sorted.length - 1) >> 1], runs: runs.length, ratesPerS: runs.map((x) => x.patternsPerS), warmupPatternsPerS: warmup.patternsPerS };
+      return { ...sorted[(sorted.length - 1) >> 1], runs: runs.length, ratesPerS: runs.map((x) => x.patternsPerS), warmups: args.warmups, warmupPatternsPerS: warmup.patternsPerS };
     };
     const sortedRatios = [...pairRatios].sort((a, b) => a - b);
     return { one: medianRun(one), two: medianRun(two), pairRatios, speedUp: sortedRatios[(sortedRatios.length - 1) >> 1] };

@@ -612,7 +612,7 @@ sequentialRows(
   S.sequentialWarmSpeedUp,
   (s) => `Sequential Pawley, ${workersText(s)}, warm threads (a notebook's later runs)`,
   (s) =>
-    `runSequentialRefinement on threads borrowed from a pool that four untimed 2-worker runs warmed (the last at ${s.warmupPatternsPerS.toFixed(1)} patterns/s), ${s.done}/${s.patterns} patterns in ${s.seconds.toFixed(2)} s${Number.isFinite(s.cpuMsPerPattern) ? ` (CPU ${fmtMs(s.cpuMsPerPattern)} a pattern: ${coresBusy(s)} of ${os.cpus().length} cores busy)` : ''}; median of ${s.runs} runs (${s.ratesPerS.map((v) => v.toFixed(1)).join(', ')})`,
+    `runSequentialRefinement on threads borrowed from a pool that ${s.warmups} untimed 2-worker run${s.warmups > 1 ? 's' : ''} warmed (the last at ${s.warmupPatternsPerS.toFixed(1)} patterns/s), ${s.done}/${s.patterns} patterns in ${s.seconds.toFixed(2)} s${Number.isFinite(s.cpuMsPerPattern) ? ` (CPU ${fmtMs(s.cpuMsPerPattern)} a pattern: ${coresBusy(s)} of ${os.cpus().length} cores busy)` : ''}; median of ${s.runs} runs (${s.ratesPerS.map((v) => v.toFixed(1)).join(', ')})`,
   '  speed-up 2 workers / 1, warm threads',
   'warm runs with 1 and 2 workers alternate on the same pool',
 );

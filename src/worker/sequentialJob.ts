@@ -4,10 +4,10 @@
  *
  * Speculation: the driver names the pattern it will most likely ask for next (`NextHint`: the following pattern of
  * the same chunk and branch, seeded from this one). Between a reply and that request the worker would only wait for
- * the round trip through the driver (~0.5 ms a pattern, more when the driver's thread competes for a core), so it fits
- * the hinted pattern at once and answers the request from that fit when the request is exactly the one hinted and
- * the seeding result is still the one the fit started from. A speculative fit is computed as the request would be, so
- * the numbers are the same either way; any other request discards it.
+ * the round trip through the driver (~0.6 ms a pattern measured, more when the driver's thread competes for a core),
+ * so it fits the hinted pattern at once and answers the request from that fit when the request is exactly the one
+ * hinted and the seeding result is still the one the fit started from. A speculative fit is computed as the request
+ * would be, so the numbers are the same either way; any other request discards it.
  */
 import type { Scan } from '../core/data/scan.ts';
 import { extrapolatedSeed, type LeBailResult } from '../core/diffraction/leBail.ts';
@@ -42,7 +42,7 @@ export class SequentialJob {
   /** The pattern each result was seeded from (its link in the chain), to find the result before the previous one. */
   private readonly seededFrom = new Map<number, number>();
   private speculation: Speculation | undefined;
-  /** Requests answered from a speculative fit, and speculative fits thrown away (for tests and the bench). */
+  /** Requests answered from a speculative fit, and speculative fits thrown away (what the tests check). */
   readonly speculationCounts = { used: 0, discarded: 0 };
 
   constructor(model: ModelSpec, readScan: (file: string) => Scan) {

@@ -47,15 +47,9 @@ export function callSequentialMethod(method: string, args: readonly unknown[], f
   }
 }
 
-/** Runs the hinted next fit of every job that has one (see sequentialJob.ts); false when there was none. */
-export function speculatePending(): boolean {
-  let ran = false;
-  for (const j of jobs.values()) {
-    if (!j.hasSpeculation) continue;
-    j.speculate();
-    ran = true;
-  }
-  return ran;
+/** Runs the hinted next fit of every job that has one (see sequentialJob.ts). */
+export function speculatePending(): void {
+  for (const j of jobs.values()) if (j.hasSpeculation) j.speculate();
 }
 
 function job(id: string): SequentialJob {
