@@ -95,19 +95,21 @@ export class Kernel implements vscode.Disposable {
         const { value } = await worker.request(
           { type: 'runCell', code, cellName, cwd },
           {
-            onOutput: (o) => void execution.appendOutput(toNotebookOutput(o)),
+            onOutput: (o) => this.append(execution, toNotebookOutput(o)),
             onProgress: (done, total, message) => {
               const text = `${message ?? 'Working'}: ${done}/${total}`;
               const item = vscode.NotebookCellOutputItem.text(text, 'text/plain');
               if (progressOutput) void execution.replaceOutputItems(item, progressOutput);
               else {
                 progressOutput = new vscode.NotebookCellOutput([item], { transient: true });
-                void execution.appendOutput(progressOutput);
+                this.append(execution, progressOutput);
               }
             },
           },
         );
-        if (value) await execution.appendOutput(toNotebookOutput(value, { executionCount: execution.executionOrder }));
+        // Not awaited: end() sends the pending output edits before it completes the execution, and waiting for their
+        // round trip to the workbench would only delay the next cell (and an interrupted run's return to idle).
+        if (value) this.append(execution, toNotebookOutput(value, { executionCount: execution.executionOrder }));
       } finally {
         cancel.dispose();
       }
@@ -116,7 +118,8 @@ export class Kernel implements vscode.Disposable {
     } catch (e) {
       const err = e as Error;
       const interrupted = err instanceof WorkerTerminatedError;
-      await execution.appendOutput(
+      this.append(
+        execution,
         toNotebookOutput({
           kind: 'error',
           name: interrupted ? (err.crashed ? 'KernelDied' : 'Interrupted') : err.name,
@@ -127,6 +130,11 @@ export class Kernel implements vscode.Disposable {
       execution.end(false, Date.now());
       return false;
     }
+  }
+
+  /** Appends an output without waiting for the workbench (see executeCell); an edit that fails is logged. */
+  private append(execution: vscode.NotebookCellExecution, output: vscode.NotebookCellOutput): void {
+    execution.appendOutput(output).then(undefined, (e: unknown) => this.log.warn(`an output could not be shown: ${String(e)}`));
   }
 
   async interrupt(notebook: vscode.NotebookDocument): Promise<void> {
