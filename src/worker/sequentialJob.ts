@@ -59,8 +59,7 @@ export class SequentialJob {
     const ready = this.take(file, index, seed);
     const { result, summary } = ready ?? this.compute(file, seed);
     this.commit(index, seed.kind === 'previous' ? seed.fromIndex : undefined, result);
-    const seedResult = this.results.get(index);
-    this.speculation = next && seedResult ? { file: next.file, index: next.index, fromIndex: index, seedResult } : undefined;
+    this.speculation = next ? { file: next.file, index: next.index, fromIndex: index, seedResult: result } : undefined;
     return summary;
   }
 
