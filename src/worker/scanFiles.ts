@@ -78,7 +78,27 @@ export function readScan(
   if (!scan) throw new RangeError(`${files.basename(ref.file)} has ${data.scans.length} scan(s); scan ${index} does not exist`);
   const override = userWavelengths(options);
   const name = files.basename(ref.file);
-  return { ...scan, wavelengths: override ?? scan.wavelengths, file: ref.file === file ? name : `${name}#${index}` };
+  // Every field by name, not a spread: a literal's object shape lives as long as the code does, while a spread's shape
+  // can be collected between patterns and come back as a new one, which deoptimised the fitting code that met it.
+  return {
+    x: scan.x,
+    y: scan.y,
+    sigma: scan.sigma,
+    axis: scan.axis,
+    unit: scan.unit,
+    intensityKind: scan.intensityKind,
+    countTimeS: scan.countTimeS,
+    wavelengths: override ?? scan.wavelengths,
+    geometry: scan.geometry,
+    startTime: scan.startTime,
+    endTime: scan.endTime,
+    exposureS: scan.exposureS,
+    instrument: scan.instrument,
+    sample: scan.sample,
+    temperatureK: scan.temperatureK,
+    metadata: scan.metadata,
+    file: ref.file === file ? name : `${name}#${index}`,
+  };
 }
 
 

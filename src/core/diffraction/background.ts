@@ -36,3 +36,26 @@ export function evaluateBackground(basis: Float64Array, coefficients: Float64Arr
   }
   return out;
 }
+
+/**
+ * Σ w_i u_i v_i over the points in use (rows of a term-major basis at their offsets). The clipped background fits
+ * call it per matrix entry, so that a fresh thread optimises this loop over every point alone (a small compile):
+ * optimised in the middle of their first call, a whole fit came without type feedback for its later statements and
+ * was deoptimised and compiled again.
+ */
+export function maskedWeightedDot(use: Uint8Array, w: Float64Array, u: Float64Array, uOffset: number, v: Float64Array, vOffset: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) if (use[i]) s += w[i] * u[uOffset + i] * v[vOffset + i];
+  return s;
+}
+
+/** Marks the points less than 1.5σ above the background `bg` in `use` (1 kept, 0 dropped); returns how many changed. */
+export function clipAboveBackground(use: Uint8Array, y: Float64Array, w: Float64Array, bg: Float64Array): number {
+  let changed = 0;
+  for (let i = 0; i < use.length; i++) {
+    const keep = (y[i] - bg[i]) * Math.sqrt(w[i]) < 1.5 ? 1 : 0;
+    if (keep !== use[i]) changed++;
+    use[i] = keep;
+  }
+  return changed;
+}

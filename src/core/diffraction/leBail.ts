@@ -22,6 +22,7 @@ import type { LeastSquaresProblem } from '../fit/problem.ts';
 import { type NormalWorkspace, createNormalWorkspace, prepareNormalWorkspace } from '../fit/normalEquations.ts';
 import { agreementFactors, berarLelannFactor, type AgreementFactors } from '../fit/statistics.ts';
 import { choleskyDecompose, choleskySolve } from '../linalg/cholesky.ts';
+import { clipAboveBackground, maskedWeightedDot } from './background.ts';
 import { cellVolume } from './cell.ts';
 import {
   type EmissionLine,
@@ -324,6 +325,42 @@ interface FitPoints {
 }
 
 /**
+ * The loop of {@link selectPoints} over every point, on its own: a fresh thread optimises it in the middle of its first
+ * call, and the code after such a loop has no type feedback yet (in selectPoints, a deoptimisation and a recompile of
+ * the whole). Writes the points to fit into x/y/w, every point within the range into rangeX, and the two counts.
+ */
+function gatherPoints(
+  scan: Scan,
+  from: number,
+  to: number,
+  exclusions: Float64Array,
+  x: Float64Array,
+  y: Float64Array,
+  w: Float64Array,
+  rangeX: Float64Array,
+  counts: Int32Array,
+): void {
+  let n = 0;
+  let nRange = 0;
+  for (let i = 0; i < scan.x.length; i++) {
+    const t = scan.x[i];
+    if (!(t >= from && t <= to)) continue;
+    rangeX[nRange++] = t;
+    let excluded = false;
+    for (let k = 0; k < exclusions.length; k += 2) if (t >= exclusions[k] && t <= exclusions[k + 1]) excluded = true;
+    if (excluded) continue;
+    const s = pointSigma(scan, i);
+    if (!(s > 0) || !Number.isFinite(scan.y[i])) continue;
+    x[n] = t;
+    y[n] = scan.y[i];
+    w[n] = 1 / (s * s);
+    n++;
+  }
+  counts[0] = n;
+  counts[1] = nRange;
+}
+
+/**
  * The range and exclusions come as values, not as the caller's options object: options arrive in many shapes, and
  * each new one would deoptimise this loop over every point (compiled again in each fresh fitting thread).
  */
@@ -346,22 +383,10 @@ function selectPoints(
   const yAll = new Float64Array(scan.x.length);
   const wAll = new Float64Array(scan.x.length);
   const rangeAll = new Float64Array(scan.x.length);
-  let n = 0;
-  let nRange = 0;
-  for (let i = 0; i < scan.x.length; i++) {
-    const t = scan.x[i];
-    if (!(t >= from && t <= to)) continue;
-    rangeAll[nRange++] = t;
-    let excluded = false;
-    for (let k = 0; k < ex.length; k += 2) if (t >= ex[k] && t <= ex[k + 1]) excluded = true;
-    if (excluded) continue;
-    const s = pointSigma(scan, i);
-    if (!(s > 0) || !Number.isFinite(scan.y[i])) continue;
-    xAll[n] = t;
-    yAll[n] = scan.y[i];
-    wAll[n] = 1 / (s * s);
-    n++;
-  }
+  const counts = new Int32Array(2);
+  gatherPoints(scan, from, to, ex, xAll, yAll, wAll, rangeAll, counts);
+  const n = counts[0];
+  const nRange = counts[1];
   if (n < 10) throw new RangeError('fitLeBail: fewer than 10 points to fit');
   const x = n === xAll.length ? xAll : xAll.slice(0, n);
   const dx = new Float64Array(n);
@@ -383,32 +408,51 @@ function initialBackground(model: PatternModel, pts: FitPoints): void {
   for (let it = 0; it < 8; it++) {
     a.fill(0);
     rhs.fill(0);
+    const basis = model.basis;
     for (let p = 0; p < nb; p++) {
-      const bp = model.basis.subarray(p * n, (p + 1) * n);
       for (let q = 0; q <= p; q++) {
-        const bq = model.basis.subarray(q * n, (q + 1) * n);
-        let s = 0;
-        for (let i = 0; i < n; i++) if (use[i]) s += pts.w[i] * bp[i] * bq[i];
+        const s = maskedWeightedDot(use, pts.w, basis, p * n, basis, q * n, n);
         a[p * nb + q] = s;
         a[q * nb + p] = s;
       }
-      let s = 0;
-      for (let i = 0; i < n; i++) if (use[i]) s += pts.w[i] * bp[i] * pts.y[i];
-      rhs[p] = s;
+      rhs[p] = maskedWeightedDot(use, pts.w, basis, p * n, pts.y, 0, n);
     }
     for (let p = 0; p < nb; p++) a[p * nb + p] *= 1 + 1e-10;
     if (!choleskyDecompose(a, nb, lf)) break;
     choleskySolve(lf, nb, rhs, c);
     for (let m = 0; m < nb; m++) model.full[model.backgroundIndex + m] = c[m];
     writeBackground(model, bg);
-    let changed = 0;
-    for (let i = 0; i < n; i++) {
-      const keep = (pts.y[i] - bg[i]) * Math.sqrt(pts.w[i]) < 1.5 ? 1 : 0;
-      if (keep !== use[i]) changed++;
-      use[i] = keep;
-    }
-    if (changed === 0) break;
+    if (clipAboveBackground(use, pts.y, pts.w, bg) === 0) break;
   }
+}
+
+/**
+ * One peak's part of a Le Bail partition over its window: adds Σ φ_i (y_i − b_i)/(calc_i − b_i) to shares[0] and Σ φ_i
+ * to shares[1] (φ_i its profile times the step). Its own function, so that a fresh thread optimises this loop alone
+ * (compiled in the middle of extractIntensities' first call, the whole extraction lacked type feedback for its later
+ * statements and was compiled again).
+ */
+function addPeakShares(
+  model: PatternModel,
+  pk: number,
+  ratio: number,
+  y: Float64Array,
+  bg: Float64Array,
+  calc: Float64Array,
+  dx: Float64Array,
+  shares: Float64Array,
+): void {
+  let num = 0;
+  let den = 0;
+  const hi = model.peakHi[pk];
+  for (let i = model.peakLo[pk]; i < hi; i++) {
+    const phi = ratio * peakShape(model, pk, model.x[i]) * dx[i];
+    const net = calc[i] - bg[i];
+    den += phi;
+    if (net > 1e-12) num += (phi * (y[i] - bg[i])) / net;
+  }
+  shares[0] += num;
+  shares[1] += den;
 }
 
 /** Le Bail extraction: `sweeps` partitions of the observed intensity among the calculated peaks. */
@@ -418,6 +462,7 @@ export function extractIntensities(model: PatternModel, y: Float64Array, dx: Flo
   const calc = new Float64Array(n);
   const x0 = model.x[0];
   const xN = model.x[n - 1];
+  const shares = new Float64Array(2);
   writeBackground(model, bg);
   for (let s = 0; s < sweeps; s++) {
     computePeaks(model, false);
@@ -445,18 +490,11 @@ export function extractIntensities(model: PatternModel, y: Float64Array, dx: Flo
           while (i < model.peakHi[pk] - 1 && model.x[i] < model.peakPos[pk]) i++;
           mp.intensity[r] = Math.max(y[i] - bg[i], 1e-3) * model.peakFwhm[pk];
         }
-        let num = 0;
-        let den = 0;
-        for (let j = 0; j < nl; j++) {
-          const pk = mp.firstPeak + r * nl + j;
-          const ratio = model.lines[j].ratio;
-          for (let i = model.peakLo[pk]; i < model.peakHi[pk]; i++) {
-            const phi = ratio * peakShape(model, pk, model.x[i]) * dx[i];
-            const net = calc[i] - bg[i];
-            den += phi;
-            if (net > 1e-12) num += (phi * (y[i] - bg[i])) / net;
-          }
-        }
+        shares[0] = 0;
+        shares[1] = 0;
+        for (let j = 0; j < nl; j++) addPeakShares(model, mp.firstPeak + r * nl + j, model.lines[j].ratio, y, bg, calc, dx, shares);
+        const num = shares[0];
+        const den = shares[1];
         if (den > 0) mp.intensity[r] = Math.max(mp.intensity[r] * (num / den), 1e-300);
         if (mp.intensity[r] > maxI) maxI = mp.intensity[r];
       }
@@ -1189,7 +1227,15 @@ function sigmaWithHeld(model: PatternModel, pts: FitPoints, heldFullIndex: numbe
   held.refine = false;
   updateFree(model);
   try {
-    const lm = levenbergMarquardt(modelProblem(model, pts), { maxIterations: 0, covarianceAtSolution: true });
+    // The options in the one shape of every solve here (see peaks.ts).
+    const lm = levenbergMarquardt(modelProblem(model, pts), {
+      maxIterations: 0,
+      chi2Tolerance: undefined,
+      stepTolerance: undefined,
+      isCancelled: undefined,
+      covarianceAtSolution: true,
+      normalWorkspace: undefined,
+    });
     const t = model.work.fullToFree[wantFullIndex];
     return t >= 0 ? lm.sigma[t] : 0;
   } finally {

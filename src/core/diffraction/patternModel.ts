@@ -927,79 +927,97 @@ export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Ar
     addPearsonPeaks(model, out, jac, spans);
     return;
   }
+  // A call per peak, and the values-only path of a symmetric peak (every trial step's) apart from the general one: a
+  // fresh thread optimises each small function with type feedback for all its code. As one function, the first call
+  // (a whole pattern) had it optimised before any Jacobian was asked for, and it was deoptimised and compiled again.
+  for (let pk = 0; pk < model.peakCount; pk++) {
+    if (model.peakHi[pk] <= model.peakLo[pk]) continue;
+    if (!jac && model.work.nodeCount[pk] === 0) addSymmetricPeakValues(model, pk, out);
+    else addPseudoVoigtPeak(model, pk, out, jac, spans);
+  }
+}
+
+/** Peak `pk` (symmetric, no FCJ nodes) into `out`, values only. */
+function addSymmetricPeakValues(model: PatternModel, pk: number, out: Float64Array): void {
+  const x = model.x;
+  const mp = model.phases[model.peakPhase[pk]];
+  const amp = mp.intensity[model.peakReflection[pk]] * model.lines[model.peakLine[pk]].ratio;
+  if (amp === 0) return;
+  const pos = model.peakPos[pk];
+  const eta = model.peakEta[pk];
+  const invH = 1 / model.peakFwhm[pk];
+  const aL = amp * eta * (LORENTZ_NORM * invH);
+  const aG = amp * (1 - eta) * (GAUSS_NORM * invH);
+  const hi = model.peakHi[pk];
+  for (let i = model.peakLo[pk]; i < hi; i++) {
+    const u = (x[i] - pos) * invH;
+    const u2 = u * u;
+    out[i] += aL / (1 + 4 * u2) + (u2 < 16 ? aG * Math.exp(-FOUR_LN2 * u2) : 0);
+  }
+}
+
+/** Peak `pk` into `out`, with FCJ nodes and, given `jac`, its derivatives. */
+function addPseudoVoigtPeak(model: PatternModel, pk: number, out: Float64Array, jac: Float64Array | undefined, spans: JacobianRowSpans | undefined): void {
   const x = model.x;
   const n = x.length;
   const w = model.work;
-  for (let pk = 0; pk < model.peakCount; pk++) {
-    const lo = model.peakLo[pk];
-    const hi = model.peakHi[pk];
-    if (hi <= lo) continue;
-    const mp = model.phases[model.peakPhase[pk]];
-    const ratio = model.lines[model.peakLine[pk]].ratio;
-    const amp = mp.intensity[model.peakReflection[pk]] * ratio;
-    if (amp === 0 && !jac) continue;
-    const tI = jac ? w.fullToFree[mp.intensityIndex + model.peakReflection[pk]] : -1;
-    const pos = model.peakPos[pk];
-    const H = model.peakFwhm[pk];
-    const eta = model.peakEta[pk];
-    const invH = 1 / H;
-    const gN = GAUSS_NORM * invH;
-    const lN = LORENTZ_NORM * invH;
-    const nn = w.nodeCount[pk];
-    const nodeBase = pk * MAX_NODES;
-    const dHdG = w.dH[pk * 4];
-    const dHdL = w.dH[pk * 4 + 1];
-    const dEdG = w.dH[pk * 4 + 2];
-    const dEdL = w.dH[pk * 4 + 3];
-    if (!jac && nn === 0) {
-      // Function only, symmetric peak: the hot path of every trial step.
-      const aL = amp * eta * lN;
-      const aG = amp * (1 - eta) * gN;
-      for (let i = lo; i < hi; i++) {
-        const u = (x[i] - pos) * invH;
-        const u2 = u * u;
-        out[i] += aL / (1 + 4 * u2) + (u2 < 16 ? aG * Math.exp(-FOUR_LN2 * u2) : 0);
-      }
-      continue;
-    }
-    const ne = jac ? w.entryCount[pk] : 0;
-    const eBase = pk * MAX_ENTRIES;
-    derivativeWindow(model, pk, ne, tI, spans);
-    const dLo = w.window[0];
-    const dHi = w.window[1];
-    for (let i = lo; i < hi; i++) {
-      let f = 0;
-      let fx = 0;
-      let fH = 0;
-      let fE = 0;
-      const count = nn > 0 ? nn : 1;
-      for (let e = 0; e < count; e++) {
-        const wt = nn > 0 ? w.nodeWeight[nodeBase + e] : 1;
-        const dx = x[i] - pos - (nn > 0 ? w.nodeOffset[nodeBase + e] : 0);
-        const u = dx * invH;
-        const u2 = u * u;
-        const den = 1 / (1 + 4 * u2);
-        // The Gaussian is below 1e-19 of its peak beyond 4 FWHM: skip the exp there (the Lorentzian tail is not).
-        const g = u2 < 16 ? gN * Math.exp(-FOUR_LN2 * u2) : 0;
-        const lz = lN * den;
-        f += wt * (eta * lz + (1 - eta) * g);
-        if (ne > 0 && i >= dLo && i < dHi) {
-          // ∂/∂x and ∂/∂H of the unit-area Gaussian and Lorentzian (u = dx/H).
-          fx += wt * (eta * lz * (-8 * u * den * invH) + (1 - eta) * g * (-2 * FOUR_LN2 * u * invH));
-          fH += wt * (eta * lz * invH * (-1 + 8 * u2 * den) + (1 - eta) * g * invH * (-1 + 2 * FOUR_LN2 * u2));
-          fE += wt * (lz - g);
-        }
-      }
-      out[i] += amp * f;
-      if (tI >= 0) jac![tI * n + i] += ratio * f;
+  const lo = model.peakLo[pk];
+  const hi = model.peakHi[pk];
+  const mp = model.phases[model.peakPhase[pk]];
+  const ratio = model.lines[model.peakLine[pk]].ratio;
+  const amp = mp.intensity[model.peakReflection[pk]] * ratio;
+  if (amp === 0 && !jac) return;
+  const freeIntensity = w.fullToFree[mp.intensityIndex + model.peakReflection[pk]];
+  const tI = jac ? freeIntensity : -1;
+  const pos = model.peakPos[pk];
+  const H = model.peakFwhm[pk];
+  const eta = model.peakEta[pk];
+  const invH = 1 / H;
+  const gN = GAUSS_NORM * invH;
+  const lN = LORENTZ_NORM * invH;
+  const nn = w.nodeCount[pk];
+  const nodeBase = pk * MAX_NODES;
+  const dHdG = w.dH[pk * 4];
+  const dHdL = w.dH[pk * 4 + 1];
+  const dEdG = w.dH[pk * 4 + 2];
+  const dEdL = w.dH[pk * 4 + 3];
+  const ne = jac ? w.entryCount[pk] : 0;
+  const eBase = pk * MAX_ENTRIES;
+  derivativeWindow(model, pk, ne, tI, spans);
+  const dLo = w.window[0];
+  const dHi = w.window[1];
+  for (let i = lo; i < hi; i++) {
+    let f = 0;
+    let fx = 0;
+    let fH = 0;
+    let fE = 0;
+    const count = nn > 0 ? nn : 1;
+    for (let e = 0; e < count; e++) {
+      const wt = nn > 0 ? w.nodeWeight[nodeBase + e] : 1;
+      const dx = x[i] - pos - (nn > 0 ? w.nodeOffset[nodeBase + e] : 0);
+      const u = dx * invH;
+      const u2 = u * u;
+      const den = 1 / (1 + 4 * u2);
+      // The Gaussian is below 1e-19 of its peak beyond 4 FWHM: skip the exp there (the Lorentzian tail is not).
+      const g = u2 < 16 ? gN * Math.exp(-FOUR_LN2 * u2) : 0;
+      const lz = lN * den;
+      f += wt * (eta * lz + (1 - eta) * g);
       if (ne > 0 && i >= dLo && i < dHi) {
-        const dPos = -amp * fx;
-        const dG = amp * (fH * dHdG + fE * dEdG);
-        const dL = amp * (fH * dHdL + fE * dEdL);
-        for (let e = 0; e < ne; e++) {
-          const t = w.entryIndex[eBase + e];
-          jac![t * n + i] += dPos * w.entryPos[eBase + e] + dG * w.entryGauss[eBase + e] + dL * w.entryLorentz[eBase + e];
-        }
+        // ∂/∂x and ∂/∂H of the unit-area Gaussian and Lorentzian (u = dx/H).
+        fx += wt * (eta * lz * (-8 * u * den * invH) + (1 - eta) * g * (-2 * FOUR_LN2 * u * invH));
+        fH += wt * (eta * lz * invH * (-1 + 8 * u2 * den) + (1 - eta) * g * invH * (-1 + 2 * FOUR_LN2 * u2));
+        fE += wt * (lz - g);
+      }
+    }
+    out[i] += amp * f;
+    if (tI >= 0) jac![tI * n + i] += ratio * f;
+    if (ne > 0 && i >= dLo && i < dHi) {
+      const dPos = -amp * fx;
+      const dG = amp * (fH * dHdG + fE * dEdG);
+      const dL = amp * (fH * dHdL + fE * dEdL);
+      for (let e = 0; e < ne; e++) {
+        const t = w.entryIndex[eBase + e];
+        jac![t * n + i] += dPos * w.entryPos[eBase + e] + dG * w.entryGauss[eBase + e] + dL * w.entryLorentz[eBase + e];
       }
     }
   }
@@ -1146,12 +1164,14 @@ export function writeBackground(model: PatternModel, out: Float64Array): void {
   // Clenshaw's recurrence on u = T₁(x) (the basis's second row): one pass over the points, without reading the other
   // rows of the basis (its whole is 8·terms bytes a point, streamed on every evaluation otherwise). Two points at a
   // time: the recurrence is a chain of dependent steps, two chains keep the FPU busy.
+  // An odd count pairs its last point with itself (no tail loop: optimised in the middle of the first call, the tail
+  // lacked type feedback and every later call left the optimised loop through a deoptimisation).
   const basis = model.basis;
   const cFirst = full[c0];
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
+  for (let i = 0; i < n; i += 2) {
+    const j = i + 1 < n ? i + 1 : i;
     const u = basis[n + i];
-    const v = basis[n + i + 1];
+    const v = basis[n + j];
     let b1 = 0;
     let b2 = 0;
     let d1 = 0;
@@ -1166,18 +1186,7 @@ export function writeBackground(model: PatternModel, out: Float64Array): void {
       d1 = d;
     }
     out[i] = cFirst + u * b1 - b2;
-    out[i + 1] = cFirst + v * d1 - d2;
-  }
-  for (; i < n; i++) {
-    const u = basis[n + i];
-    let b1 = 0;
-    let b2 = 0;
-    for (let m = terms - 1; m >= 1; m--) {
-      const b = full[c0 + m] + 2 * u * b1 - b2;
-      b2 = b1;
-      b1 = b;
-    }
-    out[i] = cFirst + u * b1 - b2;
+    out[j] = cFirst + v * d1 - d2;
   }
 }
 

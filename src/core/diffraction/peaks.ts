@@ -5,7 +5,7 @@
 import type { Scan } from '../data/scan.ts';
 import { levenbergMarquardt } from '../fit/levenbergMarquardt.ts';
 import { choleskyDecompose, choleskySolve } from '../linalg/cholesky.ts';
-import { chebyshevBasis } from './background.ts';
+import { chebyshevBasis, clipAboveBackground, evaluateBackground, maskedWeightedDot } from './background.ts';
 import { type Cell, dSpacingAngstrom, twoThetaDegFromD } from './cell.ts';
 import { emissionLines, pointSigma } from './leBail.ts';
 import type { Phase } from './phases.ts';
@@ -93,27 +93,18 @@ function envelope(win: Window, terms: number): Float64Array {
   const c = new Float64Array(terms);
   const bg = new Float64Array(n);
   for (let it = 0; it < 10; it++) {
-    a.fill(0);
-    rhs.fill(0);
-    for (let i = 0; i < n; i++) {
-      if (!use[i]) continue;
-      for (let p = 0; p < terms; p++) {
-        rhs[p] += win.w[i] * basis[p * n + i] * win.y[i];
-        for (let q = 0; q <= p; q++) a[p * terms + q] += win.w[i] * basis[p * n + i] * basis[q * n + i];
+    for (let p = 0; p < terms; p++) {
+      for (let q = 0; q <= p; q++) {
+        const s = maskedWeightedDot(use, win.w, basis, p * n, basis, q * n, n);
+        a[p * terms + q] = s;
+        a[q * terms + p] = s;
       }
+      rhs[p] = maskedWeightedDot(use, win.w, basis, p * n, win.y, 0, n);
     }
-    for (let p = 0; p < terms; p++) for (let q = 0; q < p; q++) a[q * terms + p] = a[p * terms + q];
     if (!choleskyDecompose(a, terms, l)) break;
     choleskySolve(l, terms, rhs, c);
-    bg.fill(0);
-    for (let p = 0; p < terms; p++) for (let i = 0; i < n; i++) bg[i] += c[p] * basis[p * n + i];
-    let changed = 0;
-    for (let i = 0; i < n; i++) {
-      const keep = (win.y[i] - bg[i]) * Math.sqrt(win.w[i]) < 1.5 ? 1 : 0;
-      if (keep !== use[i]) changed++;
-      use[i] = keep;
-    }
-    if (!changed) break;
+    evaluateBackground(basis, c, bg);
+    if (clipAboveBackground(use, win.y, win.w, bg) === 0) break;
   }
   return bg;
 }
@@ -258,8 +249,9 @@ export function fitPeaks(scan: Scan, options: PeakFitOptions = {}): PeakFitResul
   const lm = levenbergMarquardt(
     // Every key in one order, as leBail.ts's problem (one object shape for the solver's optimised code).
     { y: win.y, weights: win.w, start, lower, upper, model, jacobian, constantJacobianRows: undefined },
-    // χ² changes below 1e-9 relative move nothing that σ could resolve.
-    { maxIterations: 200, chi2Tolerance: 1e-9, stepTolerance: 1e-9 },
+    // χ² changes below 1e-9 relative move nothing that σ could resolve. The keys of leBail.ts's options too, in their
+    // order: a second shape met after the solver was optimised deoptimised it.
+    { maxIterations: 200, chi2Tolerance: 1e-9, stepTolerance: 1e-9, isCancelled: undefined, covarianceAtSolution: undefined, normalWorkspace: undefined },
   );
   const calculated = new Float64Array(n);
   model(lm.values, calculated);

@@ -284,7 +284,10 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
     let nFree = 0;
     let gradientMeasure = 0;
     for (let p = 0; p < P; p++) {
-      const blocked = (theta[p] <= lower[p] && g[p] <= 0) || (theta[p] >= upper[p] && g[p] >= 0);
+      // The sign of g first: both of its tests run in the first iteration, so the optimised code never meets one
+      // without type feedback (a bound first reached after optimisation cost a recompile of this function per thread).
+      const gp = g[p];
+      const blocked = (gp <= 0 && theta[p] <= lower[p]) || (gp >= 0 && theta[p] >= upper[p]);
       if (blocked) continue;
       free[nFree++] = p;
       const app = a[p * P + p];
@@ -343,6 +346,11 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
       modelAt(thetaTrial, fTrial);
       evaluations++;
       const chi2Trial = weightedChi2(y, fTrial, weights, residualsTrial);
+      // A rejected step's damping, worked out on every step: the first rejection of a thread otherwise comes after
+      // this function was optimised without type feedback for it, and deoptimises it (a ~50 ms recompile per thread).
+      const lambdaRejected = lambda * nu;
+      const nuRejected = nu * 2;
+      const dampingExhausted = !(lambdaRejected <= DAMPING_MAX);
       if (chi2Trial < chi2) {
         const actual = chi2 - chi2Trial;
         const rho = predicted > 0 ? actual / predicted : 0;
@@ -365,9 +373,9 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
         stop = 'converged-step';
         break;
       }
-      lambda *= nu;
-      nu *= 2;
-      if (!(lambda <= DAMPING_MAX)) {
+      lambda = lambdaRejected;
+      nu = nuRejected;
+      if (dampingExhausted) {
         // No smaller χ² exists within rounding along any damped direction.
         stop = 'converged-step';
         break;
@@ -401,7 +409,8 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, options: Partia
     covariance = new Float64Array(P * P).fill(Number.NaN);
     sigma = new Float64Array(P).fill(Number.NaN);
   }
-  const converged = stop === 'converged-chi2' || stop === 'converged-step' || stop === 'converged-gradient';
+  // One test whatever the reason (a chain of comparisons meets its later links only on rarer reasons: a deoptimisation).
+  const converged = stop !== undefined && stop.startsWith('converged-');
   return {
     values: theta,
     sigma,

@@ -144,8 +144,10 @@ function runDot(u: Float64Array, uOffset: number, v: Float64Array, vOffset: numb
     const from = aLo > bLo ? aLo : bLo;
     const to = aHi < bHi ? aHi : bHi;
     if (from < to) s += dot(u, uOffset, v, vOffset, from, to);
-    if (aHi < bHi) a++;
-    else b++;
+    // Both counters step on every pass (by 0 or 1): a branch met late would deoptimise normalEquations, which inlines this.
+    const stepA = aHi < bHi ? 1 : 0;
+    a += stepA;
+    b += 1 - stepA;
   }
   return s;
 }
@@ -157,7 +159,9 @@ function dot(u: Float64Array, uOffset: number, v: Float64Array, vOffset: number,
   let s2 = 0;
   let s3 = 0;
   let i = from;
-  for (; i + 3 < to; i += 4) {
+  // The tail keeps 1–4 products (not 0–3): it runs on every call, so its code has type feedback before this function
+  // (or one it is inlined into) is optimised.
+  for (; i + 4 < to; i += 4) {
     s0 += u[uOffset + i] * v[vOffset + i];
     s1 += u[uOffset + i + 1] * v[vOffset + i + 1];
     s2 += u[uOffset + i + 2] * v[vOffset + i + 2];
@@ -186,18 +190,36 @@ export function normalEquations(jac: Float64Array, residuals: Float64Array, a: F
   const reuse = ws.cached;
   const hinted = spans.known;
   let at = 0;
+  // Every load and step below runs on every call, whichever branch uses it: a fresh thread otherwise optimises this
+  // function before it has met the model's hints, the cached rows or a row with leading zeros, and each first meeting
+  // deoptimised it (a recompile each).
+  const hintFirst = spans.first;
+  const hintLast = spans.last;
   for (let p = 0; p < P; p++) {
     const rowP = p * n;
     let lo: number;
     let hi: number;
+    const cachedLo = first[p];
+    const cachedHi = last[p];
+    const hintLo = hintFirst[p];
+    const hintHi = hintLast[p];
     if (reuse && constantRows[p] === 1) {
-      lo = first[p];
-      hi = last[p];
+      lo = cachedLo;
+      hi = cachedHi;
     } else {
-      lo = hinted ? Math.max(0, spans.first[p]) : 0;
-      hi = hinted ? Math.min(n, spans.last[p]) : n;
-      while (lo < hi && jac[rowP + lo] === 0) lo++;
-      while (hi > lo && jac[rowP + hi - 1] === 0) hi--;
+      const clampedLo = hintLo > 0 ? hintLo : 0;
+      const clampedHi = hintHi < n ? hintHi : n;
+      lo = hinted ? clampedLo : 0;
+      hi = hinted ? clampedHi : n;
+      // Trim zeros at both ends; each loop steps at least once.
+      let i = lo - 1;
+      do i++;
+      while (i < hi && jac[rowP + i] === 0);
+      lo = i;
+      let j = hi;
+      do j--;
+      while (j >= lo && jac[rowP + j] === 0);
+      hi = j + 1;
       first[p] = lo;
       last[p] = hi;
     }
@@ -220,15 +242,20 @@ export function normalEquations(jac: Float64Array, residuals: Float64Array, a: F
     const constantP = constantRows[p] === 1;
     for (let q = 0; q <= p; q++) {
       let s: number;
-      if (constantP && constantRows[q] === 1 && reuse) {
-        s = cache[p * P + q];
+      const pq = p * P + q;
+      const cached = cache[pq];
+      const constantQ = constantRows[q] === 1;
+      const constantPair = constantP && constantQ;
+      if (constantPair && reuse) {
+        s = cached;
       } else {
         const from = Math.max(first[p], first[q]);
         const to = Math.min(last[p], last[q]);
         s = from < to ? runDot(scaled, rowP, scaled, q * n, runs, pRuns, pEnd, runOffset[q], runOffset[q + 1]) : 0;
-        if (constantP && constantRows[q] === 1) cache[p * P + q] = s;
+        // Stored on every pass (back unchanged for other pairs): a store first met late would deoptimise this.
+        cache[pq] = constantPair ? s : cached;
       }
-      a[p * P + q] = s;
+      a[pq] = s;
       a[q * P + p] = s;
     }
   }

@@ -182,24 +182,16 @@ export function scanFromText(
   }
   const y = table.columns[yi];
   let sigma = si >= 0 && si < ncol ? table.columns[si] : undefined;
-  if (sigma) {
-    for (let k = 0; k < sigma.length; k++) {
-      if (sigma[k] < 0) {
-        warnings.push('the third column has negative values, so it is not read as σ');
-        sigma = undefined;
-        break;
-      }
-    }
+  if (sigma && hasNegative(sigma)) {
+    warnings.push('the third column has negative values, so it is not read as σ');
+    sigma = undefined;
   }
   // Column files have a monotonic x; many direction changes mean this is some other layout read as columns.
-  let turns = 0;
-  for (let k = 2; k < x.length; k++) if ((x[k] - x[k - 1]) * (x[k - 1] - x[k - 2]) < 0) turns++;
+  const turns = directionChanges(x);
   if (turns > Math.max(2, x.length / 100)) {
     warnings.push(`x changes direction ${turns} times: this may not be an x-y column file (e.g. an ILL/PSI counts-only .dat)`);
   }
-  let integral = true;
-  for (let k = 0; k < y.length && integral; k++) integral = y[k] >= 0 && Number.isInteger(y[k]);
-  const intensityKind: IntensityKind = integral ? 'counts' : 'unknown';
+  const intensityKind: IntensityKind = allCounts(y) ? 'counts' : 'unknown';
   const axis = axisInfo ?? { axis: 'twoTheta' as const, unit: 'deg' as const };
   const temperature = firstNumber(findMeta(meta, /^temp.*\(k\)$|^temperature.*k\)?$/i));
   const sample = findMeta(meta, /^(sample|sample name|sample id|user sample name|sample comment|composition|id)$/i);
@@ -221,4 +213,26 @@ export function scanFromText(
     metadata: meta,
   };
   return { kind: 'diffraction', format, scans: [scan], metadata: meta, warnings };
+}
+
+// The checks over every point are functions of their own: a fresh thread optimises such a loop in the middle of the
+// first file's read, and the rest of scanFromText would come without type feedback (a deoptimisation and a recompile
+// of the whole function per thread).
+
+function hasNegative(values: Float64Array): boolean {
+  for (let k = 0; k < values.length; k++) if (values[k] < 0) return true;
+  return false;
+}
+
+/** How often the sign of the step changes. */
+function directionChanges(x: Float64Array): number {
+  let turns = 0;
+  for (let k = 2; k < x.length; k++) if ((x[k] - x[k - 1]) * (x[k - 1] - x[k - 2]) < 0) turns++;
+  return turns;
+}
+
+/** Whether every value is a non-negative integer (counts). */
+function allCounts(y: Float64Array): boolean {
+  for (let k = 0; k < y.length; k++) if (!(y[k] >= 0 && Number.isInteger(y[k]))) return false;
+  return true;
 }
