@@ -10,7 +10,6 @@ import path from 'node:path';
 import { WorkerClient } from './workerClient.ts';
 import type { WorkerPool } from './workerPool.ts';
 import { runSequential, chunkRanges, type SequentialCache, type SequentialResult, type Seed, type FitLike, type PhaseLike } from '../core/operando/sequential.ts';
-import { fnv1a64 } from '../core/operando/hash.ts';
 import { parseScanRef } from '../core/operando/scanRef.ts';
 import { buildResultsTable, type ResultsTable } from '../core/operando/resultsTable.ts';
 import type { AlignedPattern } from '../core/operando/align.ts';
@@ -95,12 +94,12 @@ const CANCEL_POLL_MS = 20;
 let jobCounter = 0;
 
 const engineIdentities = new Map<string, string>();
-/** Hash of the worker bundle that fits (the code that produced a cached result). */
+/** Hash of the worker bundle that fits (the code that produced a cached result); native, not FNV in JS (15 ms). */
 function engineIdentity(script: string): string {
   let id = engineIdentities.get(script);
   if (!id) {
     try {
-      id = fnv1a64(fs.readFileSync(script));
+      id = contentHash(fs.readFileSync(script));
     } catch {
       id = 'unknown';
     }
@@ -147,8 +146,6 @@ export async function runSequentialRefinement(options: SequentialRunOptions): Pr
     }
     const hashes = new Map<number, string>();
     const fileHashes = new Map<string, string>();
-    // The engine's identity is part of the model: results cached by another build are never reused.
-    const modelKey = JSON.stringify({ ...options.model, instrument: undefined, engine: engineIdentity(script) });
     return await runSequential<string, Phase[], FitLike & { summary: FitSummary }>(options.files, {
       chunks: workers,
       branchOf: options.branchOf ? (_p, i) => options.branchOf!(i) : undefined,
@@ -183,7 +180,8 @@ export async function runSequentialRefinement(options: SequentialRunOptions): Pr
           }
           return h;
         },
-        model: modelKey,
+        // The engine's identity is part of the model: results cached by another build are never reused.
+        model: JSON.stringify({ ...options.model, instrument: undefined, engine: engineIdentity(script) }),
         instrument: JSON.stringify(options.model.instrument ?? {}),
       },
     });
