@@ -79,7 +79,8 @@ export function readScan(
   const override = userWavelengths(options);
   const name = files.basename(ref.file);
   // Every field by name, not a spread: a literal's object shape lives as long as the code does, while a spread's shape
-  // can be collected between patterns and come back as a new one, which deoptimised the fitting code that met it.
+  // can be collected between patterns and come back as a new one, which deoptimised the fitting code that met it. The
+  // `satisfies` requires each of Scan's keys here, so a field added to Scan cannot be dropped unnoticed.
   return {
     x: scan.x,
     y: scan.y,
@@ -98,7 +99,7 @@ export function readScan(
     temperatureK: scan.temperatureK,
     metadata: scan.metadata,
     file: ref.file === file ? name : `${name}#${index}`,
-  };
+  } satisfies Record<keyof Scan | 'file', unknown>;
 }
 
 
