@@ -220,8 +220,9 @@ export function readTable(bytes: Uint8Array, o: TableOptions): Table {
   const maxRows = Math.min(o.maxRows ?? MAX_ROWS, MAX_ROWS);
   const firstEol = bytes.indexOf(LF, o.start);
   const lineLen = Math.max(4, (firstEol < 0 || firstEol > end ? end : firstEol) - o.start + 1);
-  // An eighth of headroom: later lines a digit shorter than the first (2.0000 vs 10.000) otherwise grew every column
-  // once per file; the trim below still keeps a view, not a copy, when the estimate was right.
+  // 11 % headroom: later lines a digit shorter than the first (2.0000 vs 10.000) otherwise grew every column once per
+  // file; the trim below (a view while the slack is under an eighth) still keeps a view, not a copy, when the estimate
+  // was right.
   let cap = Math.max(16, Math.min(maxRows, Math.ceil(((end - o.start) / lineLen) * 1.11) + 16));
   let cols: Float64Array[] = [];
   for (let c = 0; c < ncol; c++) cols.push(new Float64Array(cap));
