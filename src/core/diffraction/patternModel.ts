@@ -923,16 +923,14 @@ function derivativeWindow(model: PatternModel, pk: number, ne: number, tI: numbe
  * analytic derivatives of every peak. Uses positions/widths from the last `computePeaks`.
  */
 export function addPeaks(model: PatternModel, out: Float64Array, jac?: Float64Array, spans?: JacobianRowSpans): void {
-  if (model.pearsonIndex >= 0) {
-    addPearsonPeaks(model, out, jac, spans);
-    return;
-  }
-  // A call per peak, and the values-only path of a symmetric peak (every trial step's) apart from the general one: a
-  // fresh thread optimises each small function with type feedback for all its code. As one function, the first call
-  // (a whole pattern) had it optimised before any Jacobian was asked for, and it was deoptimised and compiled again.
+  const pearson = model.pearsonIndex >= 0;
+  // A call per peak, and the values-only path of a symmetric pseudo-Voigt (every trial step's) apart from the general
+  // one: a fresh thread optimises each small function with type feedback for all its code. As one function, the first
+  // call (a whole pattern) had it optimised before any Jacobian was asked for, and it was deoptimised and compiled again.
   for (let pk = 0; pk < model.peakCount; pk++) {
     if (model.peakHi[pk] <= model.peakLo[pk]) continue;
-    if (!jac && model.work.nodeCount[pk] === 0) addSymmetricPeakValues(model, pk, out);
+    if (pearson) addPearsonPeak(model, pk, out, jac, spans);
+    else if (!jac && model.work.nodeCount[pk] === 0) addSymmetricPeakValues(model, pk, out);
     else addPseudoVoigtPeak(model, pk, out, jac, spans);
   }
 }
@@ -1049,73 +1047,71 @@ function pearsonConstants(m: number, out: PearsonConstants): PearsonConstants {
 const pearsonScratch: PearsonConstants = { k: 0, norm: 0, dk: 0, dLnNorm: 0 };
 
 /**
- * {@link addPeaks} for a Pearson VII model: the same windows, FCJ nodes and chain rule through (position, H_G, H_L),
- * plus ∂f/∂m for the exponent's terms.
+ * {@link addPeaks}' peak `pk` for a Pearson VII model: the same windows, FCJ nodes and chain rule through (position,
+ * H_G, H_L), plus ∂f/∂m for the exponent's terms.
  */
-function addPearsonPeaks(model: PatternModel, out: Float64Array, jac?: Float64Array, spans?: JacobianRowSpans): void {
+function addPearsonPeak(model: PatternModel, pk: number, out: Float64Array, jac: Float64Array | undefined, spans: JacobianRowSpans | undefined): void {
   const x = model.x;
   const n = x.length;
   const w = model.work;
   const pc = pearsonScratch;
-  for (let pk = 0; pk < model.peakCount; pk++) {
-    const lo = model.peakLo[pk];
-    const hi = model.peakHi[pk];
-    if (hi <= lo) continue;
-    const mp = model.phases[model.peakPhase[pk]];
-    const ratio = model.lines[model.peakLine[pk]].ratio;
-    const amp = mp.intensity[model.peakReflection[pk]] * ratio;
-    if (amp === 0 && !jac) continue;
-    const tI = jac ? w.fullToFree[mp.intensityIndex + model.peakReflection[pk]] : -1;
-    const pos = model.peakPos[pk];
-    const H = model.peakFwhm[pk];
-    const m = model.peakEta[pk];
-    const k = w.pearsonK[pk];
-    const invH = 1 / H;
-    const scale = w.pearsonNorm[pk] * invH;
-    const nn = w.nodeCount[pk];
-    const nodeBase = pk * MAX_NODES;
-    const dHdG = w.dH[pk * 4];
-    const dHdL = w.dH[pk * 4 + 1];
-    const ne = jac ? w.entryCount[pk] : 0;
-    const eBase = pk * MAX_ENTRIES;
-    derivativeWindow(model, pk, ne, tI, spans);
-    const dLo = w.window[0];
-    const dHi = w.window[1];
-    // ∂/∂m needs dk/dm and d ln N/dm (digamma): only for a Jacobian.
-    if (ne > 0) pearsonConstants(m, pc);
-    const count = nn > 0 ? nn : 1;
-    for (let i = lo; i < hi; i++) {
-      const inWindow = ne > 0 && i >= dLo && i < dHi;
-      let f = 0;
-      let fx = 0;
-      let fH = 0;
-      let fM = 0;
-      for (let e = 0; e < count; e++) {
-        const wt = nn > 0 ? w.nodeWeight[nodeBase + e] : 1;
-        const u = (x[i] - pos - (nn > 0 ? w.nodeOffset[nodeBase + e] : 0)) * invH;
-        const u2 = u * u;
-        const g = 1 + k * u2;
-        const v = scale * Math.pow(g, -m);
-        f += wt * v;
-        if (inWindow) {
-          // ∂/∂x, ∂/∂H at fixed m, and ∂/∂m (through the normalisation and the shape) of the unit-area profile.
-          fx += wt * v * ((-2 * m * k * u) / g) * invH;
-          fH += wt * v * invH * (-1 + (2 * m * k * u2) / g);
-          fM += wt * v * (pc.dLnNorm - Math.log(g) - (m * pc.dk * u2) / g);
-        }
-      }
-      out[i] += amp * f;
-      if (tI >= 0) jac![tI * n + i] += ratio * f;
+  const lo = model.peakLo[pk];
+  const hi = model.peakHi[pk];
+  const mp = model.phases[model.peakPhase[pk]];
+  const ratio = model.lines[model.peakLine[pk]].ratio;
+  const amp = mp.intensity[model.peakReflection[pk]] * ratio;
+  if (amp === 0 && !jac) return;
+  const freeIntensity = w.fullToFree[mp.intensityIndex + model.peakReflection[pk]];
+  const tI = jac ? freeIntensity : -1;
+  const pos = model.peakPos[pk];
+  const H = model.peakFwhm[pk];
+  const m = model.peakEta[pk];
+  const k = w.pearsonK[pk];
+  const invH = 1 / H;
+  const scale = w.pearsonNorm[pk] * invH;
+  const nn = w.nodeCount[pk];
+  const nodeBase = pk * MAX_NODES;
+  const dHdG = w.dH[pk * 4];
+  const dHdL = w.dH[pk * 4 + 1];
+  const ne = jac ? w.entryCount[pk] : 0;
+  const eBase = pk * MAX_ENTRIES;
+  derivativeWindow(model, pk, ne, tI, spans);
+  const dLo = w.window[0];
+  const dHi = w.window[1];
+  // ∂/∂m needs dk/dm and d ln N/dm (digamma): only for a Jacobian.
+  if (ne > 0) pearsonConstants(m, pc);
+  const count = nn > 0 ? nn : 1;
+  for (let i = lo; i < hi; i++) {
+    const inWindow = ne > 0 && i >= dLo && i < dHi;
+    let f = 0;
+    let fx = 0;
+    let fH = 0;
+    let fM = 0;
+    for (let e = 0; e < count; e++) {
+      const wt = nn > 0 ? w.nodeWeight[nodeBase + e] : 1;
+      const u = (x[i] - pos - (nn > 0 ? w.nodeOffset[nodeBase + e] : 0)) * invH;
+      const u2 = u * u;
+      const g = 1 + k * u2;
+      const v = scale * Math.pow(g, -m);
+      f += wt * v;
       if (inWindow) {
-        const dPos = -amp * fx;
-        const dG = amp * fH * dHdG;
-        const dL = amp * fH * dHdL;
-        const dM = amp * fM;
-        for (let e = 0; e < ne; e++) {
-          const t = w.entryIndex[eBase + e];
-          jac![t * n + i] +=
-            dPos * w.entryPos[eBase + e] + dG * w.entryGauss[eBase + e] + dL * w.entryLorentz[eBase + e] + dM * w.entryShape[eBase + e];
-        }
+        // ∂/∂x, ∂/∂H at fixed m, and ∂/∂m (through the normalisation and the shape) of the unit-area profile.
+        fx += wt * v * ((-2 * m * k * u) / g) * invH;
+        fH += wt * v * invH * (-1 + (2 * m * k * u2) / g);
+        fM += wt * v * (pc.dLnNorm - Math.log(g) - (m * pc.dk * u2) / g);
+      }
+    }
+    out[i] += amp * f;
+    if (tI >= 0) jac![tI * n + i] += ratio * f;
+    if (inWindow) {
+      const dPos = -amp * fx;
+      const dG = amp * fH * dHdG;
+      const dL = amp * fH * dHdL;
+      const dM = amp * fM;
+      for (let e = 0; e < ne; e++) {
+        const t = w.entryIndex[eBase + e];
+        jac![t * n + i] +=
+          dPos * w.entryPos[eBase + e] + dG * w.entryGauss[eBase + e] + dL * w.entryLorentz[eBase + e] + dM * w.entryShape[eBase + e];
       }
     }
   }
