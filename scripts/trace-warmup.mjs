@@ -3,7 +3,8 @@
 // and deoptimisations. Prints the time of each fit, the compiles (count and TurboFan time per function) and the
 // deoptimisations by reason and place. The CLI, the bench and the notebook worker compile on the fitting thread
 // (--no-concurrent-recompilation), as here.
-// usage: node scripts/trace-warmup.mjs [N=30] [--all]   (--all lists every function, not the top 25)
+// usage: node scripts/trace-warmup.mjs [N=30] [--all] [--pearson]   (--all lists every function, not the top 25;
+// --pearson fits the Pearson VII profile instead of the TCH pseudo-Voigt)
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 
 const fits = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 30);
 const all = process.argv.includes('--all');
+const pearson = process.argv.includes('--pearson');
 const dir = path.resolve('out/scripts');
 fs.mkdirSync(dir, { recursive: true });
 const entry = path.join(dir, 'warmupEntry.ts');
@@ -24,7 +26,7 @@ import { fitPattern, quickEstimate } from ${src('worker/refine.ts')};
 const series = ${JSON.stringify(path.resolve('test/fixtures/simulated/series'))};
 const scan = (k: number) => (readData(new Uint8Array(fs.readFileSync(series + '/series_' + String(k).padStart(3, '0') + '.xy')), 'x') as any).scans[0];
 const instrument = parseInstprm(fs.readFileSync(series + '.instprm', 'utf8')).instrument;
-const model = { phases: ['layered'], strain: 'uniaxial001' as const, instrument };
+const model = { phases: ['layered'], strain: 'uniaxial001' as const, instrument${pearson ? ", profile: 'pearsonVII' as const" : ''} };
 const times: number[] = [];
 let t = performance.now();
 const lap = () => { const now = performance.now(); times.push(now - t); t = now; };
