@@ -43,10 +43,34 @@ export function evaluateBackground(basis: Float64Array, coefficients: Float64Arr
  * optimised in the middle of their first call, a whole fit came without type feedback for its later statements and
  * was deoptimised and compiled again.
  */
-export function maskedWeightedDot(use: Uint8Array, w: Float64Array, u: Float64Array, uOffset: number, v: Float64Array, vOffset: number, n: number): number {
+function maskedWeightedDot(use: Uint8Array, w: Float64Array, u: Float64Array, uOffset: number, v: Float64Array, vOffset: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) if (use[i]) s += w[i] * u[uOffset + i] * v[vOffset + i];
   return s;
+}
+
+/**
+ * The normal equations of a weighted least-squares fit of `terms` basis rows to `y` over the points in `use`: the
+ * lower and upper triangles of `a` (terms × terms) and `rhs` (terms), every entry written.
+ */
+export function maskedNormalEquations(
+  use: Uint8Array,
+  w: Float64Array,
+  y: Float64Array,
+  basis: Float64Array,
+  terms: number,
+  a: Float64Array,
+  rhs: Float64Array,
+): void {
+  const n = use.length;
+  for (let p = 0; p < terms; p++) {
+    for (let q = 0; q <= p; q++) {
+      const s = maskedWeightedDot(use, w, basis, p * n, basis, q * n, n);
+      a[p * terms + q] = s;
+      a[q * terms + p] = s;
+    }
+    rhs[p] = maskedWeightedDot(use, w, basis, p * n, y, 0, n);
+  }
 }
 
 /** Marks the points less than 1.5σ above the background `bg` in `use` (1 kept, 0 dropped); returns how many changed. */

@@ -22,7 +22,7 @@ import type { LeastSquaresProblem } from '../fit/problem.ts';
 import { type NormalWorkspace, createNormalWorkspace, prepareNormalWorkspace } from '../fit/normalEquations.ts';
 import { agreementFactors, berarLelannFactor, type AgreementFactors } from '../fit/statistics.ts';
 import { choleskyDecompose, choleskySolve } from '../linalg/cholesky.ts';
-import { clipAboveBackground, maskedWeightedDot } from './background.ts';
+import { clipAboveBackground, maskedNormalEquations } from './background.ts';
 import { cellVolume } from './cell.ts';
 import {
   type EmissionLine,
@@ -406,17 +406,7 @@ function initialBackground(model: PatternModel, pts: FitPoints): void {
   const c = new Float64Array(nb);
   const bg = new Float64Array(n);
   for (let it = 0; it < 8; it++) {
-    a.fill(0);
-    rhs.fill(0);
-    const basis = model.basis;
-    for (let p = 0; p < nb; p++) {
-      for (let q = 0; q <= p; q++) {
-        const s = maskedWeightedDot(use, pts.w, basis, p * n, basis, q * n, n);
-        a[p * nb + q] = s;
-        a[q * nb + p] = s;
-      }
-      rhs[p] = maskedWeightedDot(use, pts.w, basis, p * n, pts.y, 0, n);
-    }
+    maskedNormalEquations(use, pts.w, pts.y, model.basis, nb, a, rhs);
     for (let p = 0; p < nb; p++) a[p * nb + p] *= 1 + 1e-10;
     if (!choleskyDecompose(a, nb, lf)) break;
     choleskySolve(lf, nb, rhs, c);

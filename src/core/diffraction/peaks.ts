@@ -5,7 +5,7 @@
 import type { Scan } from '../data/scan.ts';
 import { levenbergMarquardt } from '../fit/levenbergMarquardt.ts';
 import { choleskyDecompose, choleskySolve } from '../linalg/cholesky.ts';
-import { chebyshevBasis, clipAboveBackground, evaluateBackground, maskedWeightedDot } from './background.ts';
+import { chebyshevBasis, clipAboveBackground, evaluateBackground, maskedNormalEquations } from './background.ts';
 import { type Cell, dSpacingAngstrom, twoThetaDegFromD } from './cell.ts';
 import { emissionLines, pointSigma } from './leBail.ts';
 import type { Phase } from './phases.ts';
@@ -93,14 +93,7 @@ function envelope(win: Window, terms: number): Float64Array {
   const c = new Float64Array(terms);
   const bg = new Float64Array(n);
   for (let it = 0; it < 10; it++) {
-    for (let p = 0; p < terms; p++) {
-      for (let q = 0; q <= p; q++) {
-        const s = maskedWeightedDot(use, win.w, basis, p * n, basis, q * n, n);
-        a[p * terms + q] = s;
-        a[q * terms + p] = s;
-      }
-      rhs[p] = maskedWeightedDot(use, win.w, basis, p * n, win.y, 0, n);
-    }
+    maskedNormalEquations(use, win.w, win.y, basis, terms, a, rhs);
     if (!choleskyDecompose(a, terms, l)) break;
     choleskySolve(l, terms, rhs, c);
     evaluateBackground(basis, c, bg);
