@@ -209,6 +209,8 @@ interface XrdFitResult {
   readonly points: number;
   readonly iterations: number;
   readonly stopReason: string;
+  /** Refined parameters that ended on the edge of their search window (a cell edge at ±20 % of its start, the zero shift at ±1°, …): the fit ran away. Physical limits (a width or strain at 0) are not listed. */
+  readonly atBounds: readonly string[];
   readonly twoThetaDeg: Float64Array;
   readonly calculated: Float64Array;
   readonly background: Float64Array;

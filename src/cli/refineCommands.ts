@@ -141,6 +141,11 @@ async function fit(args: ParsedArgs): Promise<number> {
     lines.push(`  Pearson VII m = ${f(m[0], mSigma[0], 3)} + (${f(m[1], mSigma[1], 3)})·100/2θ + (${f(m[2], mSigma[2], 3)})·(100/2θ)²`);
   }
   process.stdout.write(lines.join('\n') + '\n');
+  if (summary.atBounds.length) {
+    process.stderr.write(
+      `warning: ${summary.atBounds.join(', ')} ended on the edge of the search window (not a minimum): check the phase, the wavelength and the range, or start from other cells\n`,
+    );
+  }
   return 0;
 }
 

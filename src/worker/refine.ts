@@ -117,6 +117,8 @@ export interface FitSummary extends FitAgreement {
   readonly detectorDistanceRelative: number;
   readonly detectorDistanceRelativeSigma: number;
   readonly converged: boolean;
+  /** Refined parameters that ended on a search-window bound (see LeBailResult.atBounds). */
+  readonly atBounds: readonly string[];
 }
 
 export function summarize(result: LeBailResult): FitSummary {
@@ -143,6 +145,7 @@ export function summarize(result: LeBailResult): FitSummary {
     iterations: result.iterations,
     stopReason: result.stopReason,
     converged: result.stopReason.startsWith('converged'),
+    atBounds: result.atBounds,
   };
 }
 

@@ -65,6 +65,7 @@ export function toFitLike(s: FitSummary): FitLike & { readonly summary: FitSumma
     gof: s.gof,
     stopReason: s.stopReason,
     converged: s.converged,
+    atBounds: s.atBounds,
     ...(s.detectorDistanceRelativeSigma > 0
       ? { detectorDistanceRelative: s.detectorDistanceRelative, detectorDistanceRelativeSigma: s.detectorDistanceRelativeSigma }
       : {}),

@@ -28,6 +28,7 @@ import {
   type EmissionLine,
   INSTRUMENT_DEFAULTS,
   type InstrumentProfile,
+  type ParameterDef,
   type PatternModel,
   type PhaseSize,
   type PhaseStrain,
@@ -276,6 +277,11 @@ export interface LeBailResult extends FitAgreement {
   readonly profile: { readonly shape: 'tch' } | { readonly shape: 'pearsonVII'; readonly m: readonly [number, number, number]; readonly mSigma: readonly [number, number, number] };
   /** Every named parameter of the model with its σ (0 when held fixed). */
   readonly parameters: Readonly<Record<string, { readonly value: number; readonly sigma: number }>>;
+  /**
+   * Refined parameters that ended on a search-window bound (a cell edge at ±20 % of its start, the zero shift at ±1°,
+   * …; physical limits such as a width at 0 are not counted): the fit ran away, and its numbers are not a minimum.
+   */
+  readonly atBounds: readonly string[];
   /** Bérar–Lelann factor for σ (multiply σ by it for serially correlated residuals). */
   readonly sigmaFactorBerarLelann: number;
   /** Refined least-squares parameters (Le Bail intensities not counted). */
@@ -955,6 +961,11 @@ function isCellName(name: string): boolean {
   return ['a', 'b', 'c', 'alphaDeg', 'betaDeg', 'gammaDeg'].includes(tail);
 }
 
+/** Whether a value sits on a bound of `p` that is a search window, not a physical limit. */
+function onWindowBound(p: ParameterDef, value: number): boolean {
+  return (p.windowBounds === 'both' && value <= p.lower) || (p.windowBounds !== 'none' && value >= p.upper);
+}
+
 function buildResult(
   model: PatternModel,
   pts: FitPoints,
@@ -978,6 +989,7 @@ function buildResult(
   };
   const parameters: Record<string, { value: number; sigma: number }> = {};
   model.params.forEach((p, i) => (parameters[p.name] = { value: model.full[i], sigma: sigmaOf(i) }));
+  const atBounds = model.params.filter((p, i) => model.work.fullToFree[i] >= 0 && onWindowBound(p, model.full[i])).map((p) => p.name);
   const idx = (name: string): number => model.params.findIndex((p) => p.name === name);
   // d ∝ λ: a relative σ of λ adds (value · σ_λ/λ)² to each edge's variance (science.md §5).
   const withLambda = (value: number, sigma: number): number => Math.hypot(sigma, value * wavelengthRelativeSigma);
@@ -1133,6 +1145,7 @@ function buildResult(
           }
         : { shape: 'tch' },
     parameters,
+    atBounds,
     ...agreementFields(stats),
     sigmaFactorBerarLelann: bl.sigmaFactor,
     points: n,

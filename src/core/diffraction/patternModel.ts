@@ -175,6 +175,11 @@ export interface ParameterDef {
   readonly lower: number;
   readonly upper: number;
   refine: boolean;
+  /**
+   * Which bounds are a search window rather than a physical limit ('both' for a cell edge, held to ±20 % of its start;
+   * 'upper' for a width whose lower bound 0 is physical): a refined value on such a bound means the fit ran away.
+   */
+  readonly windowBounds: 'both' | 'upper' | 'none';
 }
 
 /** Compiled per-phase data. */
@@ -341,26 +346,33 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
   const n = x.length;
   if (n < 2) throw new RangeError('createPatternModel: need at least two points');
   const params: ParameterDef[] = [];
-  const add = (name: string, value: number, refineIt: boolean, lower = -Infinity, upper = Infinity): number => {
-    params.push({ name, value, lower, upper, refine: refineIt });
+  const add = (
+    name: string,
+    value: number,
+    refineIt: boolean,
+    lower = -Infinity,
+    upper = Infinity,
+    windowBounds: ParameterDef['windowBounds'] = 'none',
+  ): number => {
+    params.push({ name, value, lower, upper, refine: refineIt, windowBounds });
     return params.length - 1;
   };
   const inf = Infinity;
-  add('zeroDeg', instrument.zeroDeg, refine.zero, -1, 1);
-  add('displacementMm', instrument.displacementMm, refine.displacement, -5, 5);
-  add('transparencyMm', instrument.transparencyMm, refine.transparency, 0, 10);
-  add('capillaryOffsetXMm', instrument.capillaryOffsetXMm, refine.capillaryOffsets, -5, 5);
-  add('capillaryOffsetYMm', instrument.capillaryOffsetYMm, refine.capillaryOffsets, -5, 5);
+  add('zeroDeg', instrument.zeroDeg, refine.zero, -1, 1, 'both');
+  add('displacementMm', instrument.displacementMm, refine.displacement, -5, 5, 'both');
+  add('transparencyMm', instrument.transparencyMm, refine.transparency, 0, 10, 'upper');
+  add('capillaryOffsetXMm', instrument.capillaryOffsetXMm, refine.capillaryOffsets, -5, 5, 'both');
+  add('capillaryOffsetYMm', instrument.capillaryOffsetYMm, refine.capillaryOffsets, -5, 5, 'both');
   add('U', instrument.U, refine.U, 0, inf);
   add('V', instrument.V, refine.V, -inf, inf);
   add('W', instrument.W, refine.W, 0, inf);
   add('P', instrument.P, refine.P, 0, inf);
   add('X', instrument.X, refine.X, 0, inf);
   add('Y', instrument.Y, refine.Y, 0, inf);
-  add('sOverL', instrument.sOverL, refine.asymmetry, 1e-5, 0.2);
-  add('hOverL', instrument.hOverL, refine.asymmetry, 1e-5, 0.2);
+  add('sOverL', instrument.sOverL, refine.asymmetry, 1e-5, 0.2, 'upper');
+  add('hOverL', instrument.hOverL, refine.asymmetry, 1e-5, 0.2, 'upper');
   add('extraGaussDeg', 0, false, 0, inf);
-  add('detectorDistanceRelative', instrument.detectorDistanceRelative, refine.detectorDistance, -0.1, 0.1);
+  add('detectorDistanceRelative', instrument.detectorDistanceRelative, refine.detectorDistance, -0.1, 0.1, 'both');
   // The Pearson VII exponent exists only in Pearson VII models: the default model's parameter list is unchanged.
   const pearson = spec.profile?.shape === 'pearsonVII' ? spec.profile.m : undefined;
   if (pearson && !(pearson.every(Number.isFinite) && pearson[0] > 0.5)) {
@@ -399,7 +411,7 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
       cellNames.map((nm) => {
         const v = phase.cell[nm];
         const isAngle = nm.endsWith('Deg');
-        return add(`${phase.name}.${nm}`, v, refine.cell && phase.fixedCell !== true, isAngle ? v - 30 : v * 0.8, isAngle ? v + 30 : v * 1.2);
+        return add(`${phase.name}.${nm}`, v, refine.cell && phase.fixedCell !== true, isAngle ? v - 30 : v * 0.8, isAngle ? v + 30 : v * 1.2, 'both');
       }),
     );
     const st = spec.strain[pi];
@@ -425,7 +437,7 @@ export function createPatternModel(spec: PatternModelSpec): PatternModel {
       throw new RangeError(`size of '${phase.name}': the start size and the Scherrer constant must be positive`);
     }
     // 1/L between 0 (no size broadening) and 2 nm⁻¹ (L = 0.5 nm, about one cell).
-    const sizeIndex = sizeModel === 'none' ? -1 : add(`${phase.name}.size.inverseLengthPerNm`, 1 / sz!.lengthNm, refine.size, 0, 2);
+    const sizeIndex = sizeModel === 'none' ? -1 : add(`${phase.name}.size.inverseLengthPerNm`, 1 / sz!.lengthNm, refine.size, 0, 2, 'upper');
     const sizeZetaIndex = sizeModel === 'none' ? -1 : add(`${phase.name}.size.zeta`, sz!.zeta, refine.sizeZeta, 0, 1);
     const nr = reflections.length;
     // Intensities live in the full vector too (a view below), refined only by Pawley fits.
