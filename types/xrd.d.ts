@@ -308,7 +308,7 @@ interface XrdApi {
   /** Read any supported file as it is. */
   readFile(file: string): unknown;
   readEchem(file: string): XrdEchemRecord;
-  /** A folder (natural order) or a list of files. */
+  /** A folder (natural order), a pattern such as `'scans/*.xy'` (`**` for any depth of folders), a multi-scan file, or a list of these. */
   readSeries(files: string | readonly string[], options?: XrdWavelengthOptions): XrdSeries;
   readCsv(file: string): Record<string, string>[];
   /** A GSAS-II .instprm or FullProf .irf file's instrumental profile. */

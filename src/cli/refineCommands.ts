@@ -304,7 +304,7 @@ export const refineCommands = {
         (pawley by default; an internal standard keeps its reference cell and fixes the detector-distance scale ΔD/D)
   calibrate FILE --standard lab6|lab6_660b|ceo2|si [--refine wavelength,zero,displacement] [--wavelength Å | --anode …]
         [--range from:to] --out FILE.instprm|FILE.irf [--json]
-  sequential FILES|DIR --phase … [fit options] [--clis CSV] [--echem FILE… mass/composition options --c0 C]
+  sequential FILES|DIR|'PATTERN' --phase … [fit options] [--clis CSV] [--echem FILE… mass/composition options --c0 C]
         [--times LOG.csv | --times mtime [--exposure-s E] | --start ISO --period-s P] [--timezone Z] [--workers N]
         [--cache DIR | --no-cache] --out results.csv`,
   handlers: { fit, sequential, calibrate } as Record<string, (args: ParsedArgs) => Promise<number>>,

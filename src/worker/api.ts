@@ -10,8 +10,9 @@ import type { EchemRecord } from '../core/data/echem.ts';
 import { readAny, readScan, type WavelengthOptions } from './scanFiles.ts';
 import { makeChart, makeTable, isChart, isTable, rowsToCsv, chartOutput, tableOutput, type Chart } from './display.ts';
 import { engineApi } from './engine.ts';
-import { mayHoldSeveralScans, scanRef } from '../core/operando/scanRef.ts';
+import { mayHoldSeveralScans, parseScanRef, scanRef } from '../core/operando/scanRef.ts';
 import { seriesFilesInFolder } from '../core/operando/seriesFiles.ts';
+import { expandGlob, isGlob } from '../core/operando/seriesGlob.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -19,8 +20,10 @@ export const API_VERSION = '0.1.0';
 export { ANODES, HC_KEV_ANGSTROM, userWavelengths, readAny, readScan, memoizedReader, type WavelengthOptions } from './scanFiles.ts';
 
 /**
- * The patterns of a series from files and folders: a folder gives its scans ({@link seriesFilesInFolder}); a file
- * that holds several scans gives one reference `FILE#N` per scan.
+ * The patterns of a series from files, folders and patterns: a folder gives its scans ({@link seriesFilesInFolder}); a
+ * pattern such as `scans/*.xy` (`**` for any depth of folders; see seriesGlob.ts) gives the scan files it matches, in
+ * natural order; a file that holds several scans gives one reference `FILE#N` per scan. An input that names nothing is
+ * an error, not a pattern that fails later.
  */
 export function seriesPatterns(
   files: FileAccess,
@@ -28,8 +31,19 @@ export function seriesPatterns(
   read: (files: FileAccess, file: string) => ScanFile | EchemRecord = readAny,
 ): string[] {
   const out: string[] = [];
+  const folderSeries = (dir: string) => seriesFilesInFolder(files.list(dir)).map((f) => `${dir}/${f}`);
   for (const p of inputs) {
-    const entries = files.isDirectory(p) ? seriesFilesInFolder(files.list(p)).map((f) => `${p}/${f}`) : [p];
+    let entries: string[];
+    if (files.isDirectory(p)) entries = folderSeries(p);
+    else if (files.exists(parseScanRef(p, (f) => files.exists(f)).file)) entries = [p];
+    else if (isGlob(p)) {
+      // Matched folders give their series; matched files are chosen as a folder's are (the scans of the extension most
+      // of them share), so that `scans/*` does not take the scan log or the notes for patterns.
+      const matched = expandGlob(p, files);
+      const scans = new Set(seriesFilesInFolder(matched.filter((m) => !files.isDirectory(m))));
+      entries = matched.flatMap((m) => (files.isDirectory(m) ? folderSeries(m) : scans.has(m) ? [m] : []));
+      if (!entries.length) throw new Error(`${p}: no scan files match this pattern`);
+    } else throw new Error(`${p}: no such file or folder`);
     for (const e of entries) {
       if (!mayHoldSeveralScans(e)) {
         out.push(e);

@@ -43,3 +43,14 @@ test('a folder gives its scans in natural order, a plain file stays itself, and 
   // A real file named like a reference is read as that file.
   assert.deepEqual(parseScanRef('/d/odd#3', () => true), { file: '/d/odd#3', scan: 0 });
 });
+
+test('a pattern gives the scan files it matches (not the scan log), a folder matched gives its series, and nothing matched or named is an error', () => {
+  const operando = path.resolve('test/fixtures/operando');
+  // The folder holds five .xye patterns and the scan log .csv.
+  const all = seriesPatterns(nodeFileAccess, [`${operando}/*`]);
+  assert.deepEqual(all.map((f) => path.basename(f)), ['1355639', '1355647', '1355655', '1355663', '1355671'].map((n) => `${n}_summed_mythen3.xye`));
+  assert.deepEqual(seriesPatterns(nodeFileAccess, [`${series}/series_19[5-9].xy`]).map((f) => path.basename(f)), ['series_195.xy', 'series_196.xy', 'series_197.xy', 'series_198.xy', 'series_199.xy']);
+  assert.equal(seriesPatterns(nodeFileAccess, [`${path.dirname(series)}/seri*`]).length, 200);
+  assert.throws(() => seriesPatterns(nodeFileAccess, [`${series}/nothing_*.xy`]), /nothing_\*\.xy: no scan files match this pattern/);
+  assert.throws(() => seriesPatterns(nodeFileAccess, [`${series}/series_999.xy`]), /series_999\.xy: no such file or folder/);
+});
