@@ -119,6 +119,8 @@ interface XrdRietveldResult {
   readonly gof: number;
   readonly chi2red: number;
   readonly stopReason: string;
+  /** Refined parameters that ended on the edge of their search window (z_O at 0.2 or 0.3, B at 10 Å², a cell edge at ±20 % of its start, …): the fit ran away. */
+  readonly atBounds: readonly string[];
   readonly parameterNames: readonly string[];
   readonly covariance: Float64Array;
 }

@@ -122,6 +122,7 @@ async function fit(args: ParsedArgs): Promise<number> {
           (p.zO !== undefined ? `, z(O) ${p.zO.toFixed(5)} ± ${p.zOSigma!.toFixed(5)} (M at 3a), antisite ${p.antisite!.toFixed(4)} ± ${p.antisiteSigma!.toFixed(4)}, d_TM–O ${p.dTMO!.toFixed(4)} ± ${p.dTMOSigma!.toFixed(4)} Å` : ''),
       );
     process.stdout.write(out.join('\n') + '\n');
+    warnAtBounds(r.atBounds);
     return 0;
   }
   const summary = summarize(fitPattern(scan, model));
@@ -141,12 +142,16 @@ async function fit(args: ParsedArgs): Promise<number> {
     lines.push(`  Pearson VII m = ${f(m[0], mSigma[0], 3)} + (${f(m[1], mSigma[1], 3)})·100/2θ + (${f(m[2], mSigma[2], 3)})·(100/2θ)²`);
   }
   process.stdout.write(lines.join('\n') + '\n');
-  if (summary.atBounds.length) {
-    process.stderr.write(
-      `warning: ${summary.atBounds.join(', ')} ended on the edge of the search window (not a minimum): check the phase, the wavelength and the range, or start from other cells\n`,
-    );
-  }
+  warnAtBounds(summary.atBounds);
   return 0;
+}
+
+/** A fit that ended with parameters on the edge of their search window is not a minimum: say so on stderr. */
+function warnAtBounds(names: readonly string[]): void {
+  if (!names.length) return;
+  process.stderr.write(
+    `warning: ${names.join(', ')} ended on the edge of the search window (not a minimum): check the phase, the wavelength and the range, or start from other cells\n`,
+  );
 }
 
 /** The files of a series: a folder (natural order, scan files only), or files given one by one. */

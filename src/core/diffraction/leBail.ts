@@ -28,7 +28,6 @@ import {
   type EmissionLine,
   INSTRUMENT_DEFAULTS,
   type InstrumentProfile,
-  type ParameterDef,
   type PatternModel,
   type PhaseSize,
   type PhaseStrain,
@@ -40,6 +39,7 @@ import {
   createPatternModel,
   evaluateModel,
   modelJacobian,
+  onWindowBound,
   packFree,
   peakShape,
   phaseCell,
@@ -959,11 +959,6 @@ function refineFromIntensities(model: PatternModel, pts: FitPoints, pawley: bool
 function isCellName(name: string): boolean {
   const tail = name.slice(name.lastIndexOf('.') + 1);
   return ['a', 'b', 'c', 'alphaDeg', 'betaDeg', 'gammaDeg'].includes(tail);
-}
-
-/** Whether a value sits on a bound of `p` that is a search window, not a physical limit. */
-function onWindowBound(p: ParameterDef, value: number): boolean {
-  return (p.windowBounds === 'both' && value <= p.lower) || (p.windowBounds !== 'none' && value >= p.upper);
 }
 
 function buildResult(

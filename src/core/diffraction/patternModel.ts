@@ -182,6 +182,11 @@ export interface ParameterDef {
   readonly windowBounds: 'both' | 'upper' | 'none';
 }
 
+/** Whether a value sits on a bound of `p` that is a search window, not a physical limit. */
+export function onWindowBound(p: Pick<ParameterDef, 'lower' | 'upper' | 'windowBounds'>, value: number): boolean {
+  return (p.windowBounds === 'both' && value <= p.lower) || (p.windowBounds !== 'none' && value >= p.upper);
+}
+
 /** Compiled per-phase data. */
 export interface ModelPhase {
   readonly phase: Phase;

@@ -32,12 +32,14 @@ import { type AbsorptionModel, absorptionFactor } from './absorption.ts';
 import { type Exclusion, type FitAgreement, type LeBailOptions, type LeBailResult, LE_BAIL_DEFAULTS, agreementFields, emissionLines, fitPawley, pointSigma } from './leBail.ts';
 import {
   INSTRUMENT_DEFAULTS,
+  type ParameterDef,
   type PatternModel,
   REFINE_DEFAULTS,
   type RefineFlags,
   createPatternModel,
   evaluateModel,
   modelJacobian,
+  onWindowBound,
   packFree,
   phaseCell,
   unpackFree,
@@ -174,6 +176,8 @@ export interface RietveldResult extends FitAgreement {
   readonly parameterNames: readonly string[];
   readonly covariance: Float64Array;
   readonly parameters: Readonly<Record<string, { readonly value: number; readonly sigma: number }>>;
+  /** Refined parameters that ended on the edge of their search window (see LeBailResult.atBounds): z_O at 0.2 or 0.3, B at 10 Å², a cell edge at ±20 %, …. */
+  readonly atBounds: readonly string[];
   /** The Pawley fit the refinement started from. */
   readonly pawley: LeBailResult;
   readonly twoThetaDeg: Float64Array;
@@ -203,6 +207,8 @@ interface StructParam {
   readonly lower: number;
   readonly upper: number;
   readonly refine: boolean;
+  /** As ParameterDef.windowBounds: which bounds are a search window, so that a value on one means a runaway fit. */
+  readonly windowBounds: ParameterDef['windowBounds'];
 }
 
 interface CompiledPhase {
@@ -342,8 +348,8 @@ export function fitRietveld(scan: Scan, phases: readonly RietveldPhase[], option
   // Structural parameters.
   const flags: RietveldRefineFlags = { ...RIETVELD_DEFAULTS.refineStructure, ...options.refineStructure };
   const sp: StructParam[] = [];
-  const addP = (name: string, value: number, refineIt: boolean, lower: number, upper: number): number => {
-    sp.push({ name, value, lower, upper, refine: refineIt });
+  const addP = (name: string, value: number, refineIt: boolean, lower: number, upper: number, windowBounds: StructParam['windowBounds'] = 'none'): number => {
+    sp.push({ name, value, lower, upper, refine: refineIt, windowBounds });
     return sp.length - 1;
   };
   const compiled: CompiledPhase[] = phases.map((rp, pi) => {
@@ -352,12 +358,12 @@ export function fitRietveld(scan: Scan, phases: readonly RietveldPhase[], option
     const layered = st.kind === 'layered';
     const nm = rp.phase.name;
     const scale = addP(`${nm}.scale`, 1, true, 0, Infinity);
-    const zO = addP(`${nm}.zO`, layered ? (st.zO ?? RIETVELD_DEFAULTS.zO) : 0, layered && flags.zO, 0.2, 0.3);
-    const antisite = addP(`${nm}.antisite`, layered ? (st.antisite ?? RIETVELD_DEFAULTS.antisite) : 0, layered && flags.antisite, 0, 0.3);
-    const bLi = addP(`${nm}.B.Li`, layered ? (st.bLi ?? RIETVELD_DEFAULTS.bLi) : 0, layered && flags.bLi, 0, 10);
-    const bM = addP(`${nm}.B.${layered ? 'M' : st.element}`, layered ? (st.bM ?? RIETVELD_DEFAULTS.bM) : (st.b ?? RIETVELD_DEFAULTS.bFcc), flags.bM, 0, 10);
-    const bO = addP(`${nm}.B.O`, layered ? (st.bO ?? RIETVELD_DEFAULTS.bO) : 0, layered && flags.bO, 0, 10);
-    const md = addP(`${nm}.marchDollase`, layered ? (st.marchDollase ?? RIETVELD_DEFAULTS.marchDollase) : 1, layered && flags.marchDollase, 0.2, 5);
+    const zO = addP(`${nm}.zO`, layered ? (st.zO ?? RIETVELD_DEFAULTS.zO) : 0, layered && flags.zO, 0.2, 0.3, 'both');
+    const antisite = addP(`${nm}.antisite`, layered ? (st.antisite ?? RIETVELD_DEFAULTS.antisite) : 0, layered && flags.antisite, 0, 0.3, 'upper');
+    const bLi = addP(`${nm}.B.Li`, layered ? (st.bLi ?? RIETVELD_DEFAULTS.bLi) : 0, layered && flags.bLi, 0, 10, 'upper');
+    const bM = addP(`${nm}.B.${layered ? 'M' : st.element}`, layered ? (st.bM ?? RIETVELD_DEFAULTS.bM) : (st.b ?? RIETVELD_DEFAULTS.bFcc), flags.bM, 0, 10, 'upper');
+    const bO = addP(`${nm}.B.O`, layered ? (st.bO ?? RIETVELD_DEFAULTS.bO) : 0, layered && flags.bO, 0, 10, 'upper');
+    const md = addP(`${nm}.marchDollase`, layered ? (st.marchDollase ?? RIETVELD_DEFAULTS.marchDollase) : 1, layered && flags.marchDollase, 0.2, 5, 'both');
     // Unmerged components of each merged reflection, by the same key.
     const dList = mp.reflections.map((r) => r.dAngstrom);
     const dMin = Math.min(...dList) * 0.999;
@@ -506,6 +512,10 @@ export function fitRietveld(scan: Scan, phases: readonly RietveldPhase[], option
     if (!p.name.includes('.I.')) parameters[p.name] = { value: model.full[i], sigma: sigmaOfName(p.name) };
   });
   for (const p of sp) parameters[p.name] = { value: p.value, sigma: sigmaOfName(p.name) };
+  const atBounds = [
+    ...Array.from(model.free).filter((fi) => onWindowBound(model.params[fi], model.full[fi])).map((fi) => model.params[fi].name),
+    ...sp.filter((p) => p.refine && onWindowBound(p, p.value)).map((p) => p.name),
+  ];
   const relLambda = options.wavelengthRelativeSigma ?? 0;
   // Hill–Howard: W_p ∝ S_p (ZM)_p V_p.
   const zmv = compiled.map((cp, pi) => cellMass(sitesOf(cp, sp)) * cellVolume(phaseCell(model, pi)));
@@ -586,6 +596,7 @@ export function fitRietveld(scan: Scan, phases: readonly RietveldPhase[], option
     parameterNames: names,
     covariance: lm.covariance,
     parameters,
+    atBounds,
     pawley,
     twoThetaDeg: pts.x,
     calculated: calc,

@@ -161,5 +161,7 @@ test('series_000 and series_010 (profile = the engine\'s TCH model): Rietveld re
     assert.ok(Math.abs(p.biso.O.value - 0.5) <= 3 * p.biso.O.sigma, msg);
     assert.ok(p.biso.M.sigma < 0.02 && p.biso.O.sigma < 0.05, msg);
     assert.ok(Math.abs(p.zOM3b! - 0.2414) <= 1e-3 && Math.abs(p.antisite! - 0.02) <= 0.005, msg);
+    // A fit at its minimum has nothing on a search-window edge (z_O at 0.2 or 0.3, B at 10 Å², a cell edge at ±20 %).
+    assert.deepEqual(res.atBounds, [], msg);
   }
 });
