@@ -6,7 +6,7 @@ import { flag, numberFlag, UsageError, type ParsedArgs } from './args.ts';
 import { memoizedReader, readScan, seriesPatterns, userWavelengths } from '../worker/api.ts';
 import { parseScanRef } from '../core/operando/scanRef.ts';
 import { nodeFileAccess } from '../worker/nodeFiles.ts';
-import { fitPattern, fitRietveldPattern, summarize, summarizeRietveld, type ModelSpec } from '../worker/refine.ts';
+import { fitPattern, fitRietveldPattern, phaseFromSpec, summarize, summarizeRietveld, type ModelSpec } from '../worker/refine.ts';
 import type { AbsorptionModel } from '../core/diffraction/absorption.ts';
 import { parseIrf, formatIrf, isIrfFile } from '../core/diffraction/irf.ts';
 import { calibrateInstrument, formatCalibrationInstprm, wavelengthRelativeSigmaOf, STANDARDS, type CalibrationTarget } from '../core/diffraction/calibration.ts';
@@ -37,8 +37,11 @@ function wavelengthOption(args: ParsedArgs): WavelengthLine[] | undefined {
 
 function rangeOf(text: string, what: string): [number, number] {
   const m = /^(-?[\d.]+):(-?[\d.]+)$/.exec(text);
-  if (!m) throw new UsageError(`${what} expects FROM:TO, got "${text}"`);
-  return [Number(m[1]), Number(m[2])];
+  const from = Number(m?.[1]);
+  const to = Number(m?.[2]);
+  if (!m || !Number.isFinite(from) || !Number.isFinite(to)) throw new UsageError(`${what} expects FROM:TO, got "${text}"`);
+  if (!(from < to)) throw new UsageError(`${what} ${text}: FROM must be below TO`);
+  return [from, to];
 }
 
 /** `--exclude 44.5:45deg`, `--exclude 2.02:2.04A`, `--exclude 3.1:3.2invA` (deg by default). */
@@ -75,6 +78,14 @@ export function modelOptions(args: ParsedArgs): ModelSpec & { instrumentText?: s
   }
   const range = flag(args, 'range');
   const internalStandard = flag(args, 'internal-standard');
+  // Unknown phases fail here, before any pattern is read (in a sequential run, every pattern would fail alike).
+  for (const spec of [...phases, ...(internalStandard ? [internalStandard] : [])]) {
+    try {
+      phaseFromSpec(spec);
+    } catch (e) {
+      throw new UsageError(`--phase ${spec}: ${(e as Error).message}`);
+    }
+  }
   const profile = flag(args, 'profile') ?? 'tch';
   if (!['tch', 'pearson7', 'pearsonVII'].includes(profile)) throw new UsageError('--profile must be tch or pearson7');
   return {
@@ -170,6 +181,11 @@ async function sequential(args: ParsedArgs): Promise<number> {
   if (!out) throw new UsageError('sequential needs --out results.csv');
   if (files.some((f) => path.resolve(f) === path.resolve(out))) throw new UsageError('--out is one of the input files');
   const model = modelOptions(args);
+  const method = flag(args, 'method');
+  if (method === 'rietveld' || method === 'peaks') throw new UsageError(`sequential fits by pawley or lebail, not ${method}`);
+  const requestedWorkers = numberFlag(args, 'workers');
+  if (requestedWorkers !== undefined && !(Number.isInteger(requestedWorkers) && requestedWorkers >= 1))
+    throw new UsageError(`--workers must be a whole number ≥ 1, got ${requestedWorkers}`);
   const clock = { timeZone: flag(args, 'timezone'), clockOffsetS: numberFlag(args, 'clock-offset-s') };
   const warnings: string[] = [];
 
@@ -189,7 +205,8 @@ async function sequential(args: ParsedArgs): Promise<number> {
     warnings.push(...match.warnings);
   } else if (start) {
     const period = numberFlag(args, 'period-s');
-    if (!(period && period > 0)) throw new UsageError('--start needs --period-s P');
+    if (period === undefined) throw new UsageError('--start needs --period-s P');
+    if (!(period > 0)) throw new UsageError(`--period-s must be a positive number of seconds, got ${period}`);
     exposures = exposuresFromPeriod(files.length, parseTimestampUnixS(start, clock), period);
   } else {
     exposures = files.map((f) => {
@@ -227,7 +244,8 @@ async function sequential(args: ParsedArgs): Promise<number> {
   } else patterns = timedPatterns(files, exposures);
 
   const branchKeys = patterns.some((p) => p.branch !== undefined) ? seedBranchKeys(patterns) : undefined;
-  const workers = numberFlag(args, 'workers') ?? Math.max(1, Math.min(os.availableParallelism(), 8));
+  // One thread a chunk: more threads than patterns would have nothing to fit.
+  const workers = Math.min(requestedWorkers ?? Math.max(1, Math.min(os.availableParallelism(), 8)), files.length);
   let cancelled = false;
   process.once('SIGINT', () => {
     cancelled = true;
@@ -259,7 +277,17 @@ async function sequential(args: ParsedArgs): Promise<number> {
       `${cacheDir ? `, ${fromCache} from the cache in ${cacheDir}` : ''})${run.cancelled ? ', cancelled' : ''}\n`,
   );
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-  return run.cancelled ? 130 : 0;
+  // A pattern that could not be fitted has only the flag 'error' in the table: its reason goes here, alike ones once.
+  const failures = new Map<string, string[]>();
+  run.entries.forEach((e, i) => {
+    if (e?.error !== undefined) failures.set(e.error, [...(failures.get(e.error) ?? []), path.basename(files[i])]);
+  });
+  for (const [message, names] of failures) {
+    process.stderr.write(`error: ${names.length === 1 ? names[0] : `${names.length} patterns (${names[0]} … ${names[names.length - 1]})`}: ${message}\n`);
+  }
+  if (run.cancelled) return 130;
+  // Nothing fitted is a failed run (a CI job must see it); some failures among good fits are reported above.
+  return failures.size > 0 && run.entries.every((e) => !e?.result) ? 1 : 0;
 }
 
 /** `calibrate FILE --standard lab6|ceo2|si [--refine wavelength,zero,displacement] --out FILE.instprm|FILE.irf [--json]`. */

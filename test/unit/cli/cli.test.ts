@@ -133,6 +133,41 @@ test('fit without any wavelength says how to give one', () => {
   assert.match(r.stderr, /--wavelength/);
 });
 
+test('sequential refuses bad options before reading a pattern, writes nothing, and says why', () => {
+  const dir = tmp();
+  const out = path.join(dir, 'r.csv');
+  const series = fixture('simulated/series/series_00[0-3].xy');
+  const cases: [string[], RegExp][] = [
+    [['--workers', '0'], /--workers must be a whole number ≥ 1, got 0/],
+    [['--range', '30:4'], /--range 30:4: FROM must be below TO/],
+    [['--phase', 'nonsense'], /--phase nonsense: .*unknown preset 'nonsense'/],
+    [['--method', 'rietveld'], /sequential fits by pawley or lebail, not rietveld/],
+    [['--start', '2025-01-01T00:00:00Z', '--period-s', '-5'], /--period-s must be a positive number of seconds, got -5/],
+    [[fixture('simulated/series/nothing_*.xy')], /nothing_\*\.xy: no scan files match this pattern/],
+  ];
+  for (const [extra, message] of cases) {
+    const r = run(['sequential', series, '--phase', 'layered', '--no-cache', '--out', out, ...extra]);
+    assert.equal(r.code, 1, extra.join(' '));
+    assert.match(r.stderr, message);
+    assert.equal(fs.existsSync(out), false, extra.join(' '));
+  }
+});
+
+test('sequential over a quoted pattern fits the files it names; when no pattern can be fitted it gives the reason and exits 1', () => {
+  const dir = tmp();
+  const out = path.join(dir, 'r.csv');
+  const ok = run(['sequential', fixture('simulated/series/series_00[0-3].xy'), '--phase', 'layered', '--no-cache', '--workers', '8', '--out', out]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(csvRows(fs.readFileSync(out, 'utf8')).map((r) => path.basename(r.file)), ['series_000.xy', 'series_001.xy', 'series_002.xy', 'series_003.xy']);
+  // Four patterns make four chunks at most, whatever --workers asks.
+  assert.match(ok.stderr, /4\/4 patterns in .*, 4 workers/);
+  // 80–90° lies beyond the simulated patterns (2–30°): every fit fails alike, reported once with its reason.
+  const bad = run(['sequential', fixture('simulated/series/series_00[0-3].xy'), '--phase', 'layered', '--no-cache', '--range', '80:90', '--out', out]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /error: 4 patterns \(series_000\.xy … series_003\.xy\): .*fewer than 10 points/);
+  assert.deepEqual(csvRows(fs.readFileSync(out, 'utf8')).map((r) => r.flags), Array(4).fill('no-time;error'));
+});
+
 /** Linear interpolation at t of a table sorted by its first column. */
 function interp(ts: number[], ys: number[], t: number): number {
   let i = 0;
