@@ -23,8 +23,12 @@ export function lithiumOptions(args: ParsedArgs): LithiumOptions {
   const loading = numberFlag(args, 'loading-mg-cm2');
   const fraction = numberFlag(args, 'active-fraction');
   let activeMass: ActiveMassInput;
+  const fromArea = area !== undefined || loading !== undefined || fraction !== undefined;
+  if (mass !== undefined && fromArea) throw new UsageError('give the active mass one way: --active-mass-mg M, or --area-cm2 A --loading-mg-cm2 L --active-fraction F, not both');
   if (mass !== undefined) activeMass = { activeMassMg: mass };
-  else if (area !== undefined && loading !== undefined) activeMass = { areaCm2: area, loadingMgPerCm2: loading, activeFraction: fraction ?? 1 };
+  else if (area !== undefined && loading !== undefined && fraction !== undefined) activeMass = { areaCm2: area, loadingMgPerCm2: loading, activeFraction: fraction };
+  // A loading is usually of the whole coating (active material, carbon, binder): its active share is never assumed.
+  else if (fromArea) throw new UsageError('--area-cm2 A --loading-mg-cm2 L --active-fraction F go together (F = 1 when the loading is of active material alone)');
   else throw new UsageError('give --active-mass-mg M, or --area-cm2 A --loading-mg-cm2 L --active-fraction F');
   const composition = flag(args, 'composition');
   if (!composition) throw new UsageError('--composition is required (e.g. NMC811, LNO, LiNi0.8Mn0.1Co0.1O2)');

@@ -168,6 +168,28 @@ test('sequential over a quoted pattern fits the files it names; when no pattern 
   assert.deepEqual(csvRows(fs.readFileSync(out, 'utf8')).map((r) => r.flags), Array(4).fill('no-time;error'));
 });
 
+test('echem takes the active mass one way: the area form gives A·L·F (Δc_Li scales as 1/m), mixed or partial forms are refused', () => {
+  const dir = tmp();
+  const ndax = fixture('neware/cc8.ndax');
+  const common = ['echem', ndax, '--composition', 'NMC811', '--timezone', 'UTC'];
+  const byMass = run([...common, '--active-mass-mg', '10', '--out', path.join(dir, 'm.csv')]);
+  const byArea = run([...common, '--area-cm2', '1.2', '--loading-mg-cm2', '10', '--active-fraction', '0.9', '--out', path.join(dir, 'a.csv')]);
+  assert.equal(byMass.code, 0, byMass.stderr);
+  assert.equal(byArea.code, 0, byArea.stderr);
+  assert.match(byArea.stderr, /active mass 10\.8 mg/);
+  // c_Li = c0 − Q/(F·n) with n ∝ m: the change since the start scales as 10 / (1.2 · 10 · 0.9) = 1/1.08 (same charge).
+  const last = (f: string) => Number(csvRows(fs.readFileSync(path.join(dir, f), 'utf8')).at(-1)!.c_Li);
+  assert.ok(1 - last('m.csv') > 0.01, `the record moves c_Li (${last('m.csv')})`);
+  assert.ok(Math.abs((1 - last('a.csv')) / (1 - last('m.csv')) - 1 / 1.08) < 1e-9);
+  const both = run([...common, '--active-mass-mg', '10', '--area-cm2', '1', '--out', path.join(dir, 'x.csv')]);
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /one way: .*not both/);
+  const partial = run([...common, '--area-cm2', '1', '--loading-mg-cm2', '10', '--out', path.join(dir, 'x.csv')]);
+  assert.equal(partial.code, 1);
+  assert.match(partial.stderr, /--active-fraction F go together/);
+  assert.equal(fs.existsSync(path.join(dir, 'x.csv')), false);
+});
+
 /** Linear interpolation at t of a table sorted by its first column. */
 function interp(ts: number[], ys: number[], t: number): number {
   let i = 0;
