@@ -276,6 +276,7 @@ interface XrdResults {
   readonly done: number;
   readonly cancelled: boolean;
   readonly seconds: number;
+  /** Times, lithium and alignment warnings, and why each pattern flagged 'error' could not be fitted. */
   readonly warnings: readonly string[];
   csv(): string;
 }

@@ -24,6 +24,7 @@ import { lithiumTimeline } from '../core/operando/lithium.ts';
 import { alignPatterns, assignLithiumByFile, seedBranchKeys, type AlignedPattern } from '../core/operando/align.ts';
 import { readClisTable } from '../core/operando/lithiumTable.ts';
 import { resultsTableToCsv } from '../core/operando/resultsTable.ts';
+import { failureLines } from '../core/operando/sequential.ts';
 import { lithiumOptions, readEchemFiles } from './engineCommands.ts';
 
 function wavelengthOption(args: ParsedArgs): WavelengthLine[] | undefined {
@@ -277,17 +278,11 @@ async function sequential(args: ParsedArgs): Promise<number> {
       `${cacheDir ? `, ${fromCache} from the cache in ${cacheDir}` : ''})${run.cancelled ? ', cancelled' : ''}\n`,
   );
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-  // A pattern that could not be fitted has only the flag 'error' in the table: its reason goes here, alike ones once.
-  const failures = new Map<string, string[]>();
-  run.entries.forEach((e, i) => {
-    if (e?.error !== undefined) failures.set(e.error, [...(failures.get(e.error) ?? []), path.basename(files[i])]);
-  });
-  for (const [message, names] of failures) {
-    process.stderr.write(`error: ${names.length === 1 ? names[0] : `${names.length} patterns (${names[0]} … ${names[names.length - 1]})`}: ${message}\n`);
-  }
+  const failures = failureLines(run.entries, files.map((f) => path.basename(f)));
+  for (const line of failures) process.stderr.write(`error: ${line}\n`);
   if (run.cancelled) return 130;
   // Nothing fitted is a failed run (a CI job must see it); some failures among good fits are reported above.
-  return failures.size > 0 && run.entries.every((e) => !e?.result) ? 1 : 0;
+  return failures.length > 0 && run.entries.every((e) => !e?.result) ? 1 : 0;
 }
 
 /** `calibrate FILE --standard lab6|ceo2|si [--refine wavelength,zero,displacement] --out FILE.instprm|FILE.irf [--json]`. */

@@ -31,7 +31,7 @@ import { parseTimestampUnixS, type ClockOptions } from '../core/operando/time.ts
 import { differentialCapacity } from '../core/operando/differentialCapacity.ts';
 import { parseCsv } from '../core/operando/csv.ts';
 import { resultsTableToCsv } from '../core/operando/resultsTable.ts';
-import type { SequentialEntry, FitLike } from '../core/operando/sequential.ts';
+import { failureLines, type SequentialEntry, type FitLike } from '../core/operando/sequential.ts';
 import { analyzeResults, type AnalyzeOptions, type AnalysisResult } from '../core/analysis/analyzeResults.ts';
 import { patternSpec } from '../core/plot/patternSpec.ts';
 import { operandoHeatmapSpec, waterfallSpec } from '../core/plot/operandoSpec.ts';
@@ -196,6 +196,8 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
     });
     const table = resultsTable(patterns, run, cLiOverride);
     const rows = table.rows.map((r) => ({ ...r }));
+    // The table flags a pattern that could not be fitted ('error'); the reason goes with the warnings.
+    warnings.push(...failureLines(run.entries, names));
     return {
       columns: table.columns,
       rows,

@@ -155,6 +155,18 @@ export interface SequentialEntry<R> {
   readonly fromCache: boolean;
 }
 
+/**
+ * Why patterns could not be fitted, one line per distinct reason (`series_007.xy: …`, or `4 patterns (a … d): …` for
+ * several alike): the results table holds only the flag 'error'.
+ */
+export function failureLines(entries: readonly (SequentialEntry<unknown> | undefined)[], names: readonly string[]): string[] {
+  const byReason = new Map<string, string[]>();
+  entries.forEach((e, i) => {
+    if (e?.error !== undefined) byReason.set(e.error, [...(byReason.get(e.error) ?? []), names[i]]);
+  });
+  return [...byReason].map(([reason, n]) => `${n.length === 1 ? n[0] : `${n.length} patterns (${n[0]} … ${n[n.length - 1]})`}: ${reason}`);
+}
+
 /** The series: one entry per pattern (undefined where cancelled before it ran). */
 export interface SequentialResult<R> {
   readonly entries: readonly (SequentialEntry<R> | undefined)[];

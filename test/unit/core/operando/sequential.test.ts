@@ -4,6 +4,7 @@ import {
   SEQUENTIAL_DEFAULTS,
   chunkRanges,
   divergenceReasons,
+  failureLines,
   runSequential,
   sequentialCacheKey,
   type FitLike,
@@ -246,4 +247,12 @@ test('the default Rwp jump factor is SEQUENTIAL_DEFAULTS.rwpJumpFactor (1.5): ×
   };
   assert.deepEqual(await run(1.4), []);
   assert.ok((await run(1.6)).includes('rwp-jump'));
+});
+
+test('failureLines gives each reason once, naming the one pattern or the count and first and last of several', () => {
+  const entry = (index: number, error?: string) => ({ index, result: error ? undefined : { phases: [], Rwp: 1 }, error, seed: 'estimate' as const, flags: [], fromCache: false });
+  const entries = [entry(0), entry(1, 'too few points'), entry(2, 'no wavelength'), entry(3, 'too few points'), undefined, entry(5, 'too few points')];
+  const names = ['s0.xy', 's1.xy', 's2.xy', 's3.xy', 's4.xy', 's5.xy'];
+  assert.deepEqual(failureLines(entries, names), ['3 patterns (s1.xy … s5.xy): too few points', 's2.xy: no wavelength']);
+  assert.deepEqual(failureLines([entry(0)], ['s0.xy']), []);
 });
