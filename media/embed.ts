@@ -52,12 +52,18 @@ const noNetwork = {
   file: () => Promise.reject(new Error('no files')),
 };
 
+const V5_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+const V6_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
 export async function embedChart(
   el: HTMLElement,
   spec: Record<string, unknown>,
   options: { actions?: boolean } = {},
 ): Promise<EmbeddedChart> {
-  const result = await embed(el, spec as never, {
+  // Specs declare Vega-Lite 5 (the MIME type JupyterLab renders from saved notebooks); this bundle is Vega-Lite 6, which
+  // reads them as they are and would otherwise warn about the version on every chart.
+  const current = spec.$schema === V5_SCHEMA ? { ...spec, $schema: V6_SCHEMA } : spec;
+  const result = await embed(el, current as never, {
     renderer: 'svg',
     ast: true,
     expr: expressionInterpreter,

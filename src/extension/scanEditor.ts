@@ -24,7 +24,9 @@ function contentSecurityPolicy(webview: vscode.Webview, nonce: string): string {
   return [
     "default-src 'none'", // nothing loads unless a rule below allows it: no network, no frames, no eval
     `script-src 'nonce-${nonce}'`, // only our bundle; no 'unsafe-eval' (vega runs with vega-interpreter)
-    `style-src ${webview.cspSource}`, // only our CSS file (vega-embed's injected style is turned off)
+    // Our CSS file (vega-embed's injected style is turned off), and style elements with the nonce: the toolkit (FAST)
+    // probes :focus-visible with an empty <style>, which it marks with the page's csp-nonce meta.
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `img-src ${webview.cspSource} data: blob:`, // PNG export renders to a data: URL before it is sent to the host
     `font-src ${webview.cspSource}`, // codicons / toolkit fonts shipped in dist/
   ].join('; ');
@@ -40,6 +42,7 @@ export function setViewerHtml(panel: vscode.WebviewPanel, extensionUri: vscode.U
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(panel.webview, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta property="csp-nonce" content="${nonce}">
 <link rel="stylesheet" href="${asset('editor.css')}">
 <title>${escapeHtml(title)}</title>
 </head><body><main id="app" aria-live="polite"><p class="status">Opening ${escapeHtml(title)}…</p></main>

@@ -236,6 +236,15 @@ try {
   const meta = await inFrames('.meta table');
   const metaText = meta ? await meta.handle.innerText() : '';
   check('the custom editor shows the metadata table', /points/.test(metaText) && /7001/.test(metaText));
+  // The readout follows the pointer anywhere over the plot (the nearest point), not only on the 1-px line.
+  let readoutText = '';
+  if (plot) {
+    const box = await plot.handle.boundingBox();
+    if (box) await page.mouse.move(box.x + box.width * 0.37, box.y + box.height * 0.2, { steps: 4 });
+    await until('cursor readout', async () => /2θ \(°\) = \d/.test((readoutText = await plot.frame.$eval('#readout', (e) => e.textContent ?? '').catch(() => ''))), 5000).catch(() => false);
+  }
+  // pattern.xy states λ (0.4592 Å), so d and q come with 2θ.
+  check('the custom editor reads out 2θ, d and q under the pointer', /2θ \(°\) = \d/.test(readoutText) && /d \(Å\) = \d/.test(readoutText) && /q \(Å⁻¹\) = \d/.test(readoutText), readoutText);
   await page.waitForTimeout(800);
   await page.screenshot({ path: path.join(results, 'custom-editor.png') });
   await closeAllEditors();
@@ -278,6 +287,9 @@ try {
     await closeAllEditors();
   }
   check(`the custom editor draws one real file of each of ${FORMAT_FILES.length} formats with its metadata`, failedFormats.length === 0, failedFormats.join(', '));
+  // Our webviews allow only our files and nonce'd elements: anything else they try is blocked and logged.
+  const cspViolations = consoleLines.filter((l) => /Content Security Policy/.test(l));
+  check('the webviews ran without a Content Security Policy violation', cspViolations.length === 0, `${cspViolations.length}: ${cspViolations[0] ?? ''}`);
 } catch (e) {
   check('e2e run', false, String(e?.stack ?? e));
   await page.screenshot({ path: path.join(results, 'failure.png') }).catch(() => {});
