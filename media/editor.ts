@@ -141,22 +141,43 @@ async function renderDiffraction(msg: Extract<ToEditor, { type: 'diffraction' }>
   );
   if (msg.scans.length > 1) app.append(el('section', {}, el('h2', {}, 'All scans'), el('div', { id: 'heatmap', class: 'plot' })));
   await drawChart(plot, patternSpec(scan, { axis: state.axis, scale: state.scale, wavelengthAngstrom: lambda, fit: fit?.scanIndex === state.scanIndex ? fit : undefined }));
-  chart?.view.addSignalListener('cursorX', (_name: string, signalValue: unknown) => {
-    let value: unknown = signalValue;
-    // A point selection's signal is {x: value} (or {x: [value]}) for the field it projects on.
-    const raw = typeof value === 'object' && value !== null ? (value as { x?: unknown }).x : value;
-    const pos = Array.isArray(raw) ? raw[0] : raw;
-    if (typeof pos !== 'number' || !Number.isFinite(pos)) return;
-    value = pos;
+  // The readout follows the pointer: its x inverted through the chart's x scale (exact at any zoom, anywhere over the
+  // plot), with the measured intensity at the nearest point of the scan.
+  plot.addEventListener('pointermove', (event) => {
+    const view = chart?.view;
+    const svg = plot.querySelector('svg');
+    const xScale = view?.scale('x') as ({ invert(px: number): number; range(): number[] } | undefined);
+    if (!view || !svg || !xScale) return;
+    const px = event.clientX - svg.getBoundingClientRect().left - view.origin()[0];
+    const [r0, r1] = xScale.range();
+    if (!(px >= Math.min(r0, r1) && px <= Math.max(r0, r1))) return;
+    const value = xScale.invert(px);
     const parts = (['twoTheta', 'd', 'q'] as const)
       .filter((a) => a === state.axis || lambda)
-      .map((a) => `${axisTitle(a)} = ${formatNumber(convertAxis([value as number], state.axis, a, lambda ?? 0)[0])}`);
+      .map((a) => `${axisTitle(a)} = ${formatNumber(convertAxis([value], state.axis, a, lambda ?? 0)[0])}`);
+    const i = nearestIndex(scan.x, scan.axis === state.axis || !lambda ? value : convertAxis([value], state.axis, scan.axis, lambda)[0]);
+    if (i >= 0) parts.push(`I = ${formatNumber(scan.y[i])}`);
     readout.textContent = parts.join('   ');
   });
   if (msg.scans.length > 1) {
     const heat = document.getElementById('heatmap')!;
     await embedChart(heat, heatmapSpec(msg.scans), { actions: false });
   }
+}
+
+/** Index of the value of `xs` (sorted either way) nearest to `x`; −1 for an empty array. */
+function nearestIndex(xs: ArrayLike<number>, x: number): number {
+  const n = xs.length;
+  if (!n) return -1;
+  const ascending = xs[n - 1] >= xs[0];
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x === ascending) lo = mid;
+    else hi = mid;
+  }
+  return Math.abs(xs[lo] - x) <= Math.abs(xs[hi] - x) ? lo : hi;
 }
 
 function axisTitle(axis: string): string {

@@ -46,24 +46,12 @@ export function patternSpec(
   const layers: Record<string, unknown>[] = [
     {
       mark: { type: 'line', strokeWidth: 1, clip: true },
+      // No tooltip: a line's tooltip shows its first point wherever it is hovered; the editor's readout follows the
+      // pointer instead (media/editor.ts).
       params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
       encoding: {
         x: { field: 'x', type: 'quantitative', title: AXIS_TITLE[options.axis], scale: { zero: false } },
         y: { field: 'obs', type: 'quantitative', title: yTitle, scale: { type: scaleType, zero: false } },
-      },
-    },
-    {
-      // The cursor readout (2θ, d, q) follows the nearest point wherever the pointer is: Vega-Lite's `nearest` needs a
-      // point mark (on the 1-px line it was ignored, and the readout moved only when the pointer hit the line).
-      mark: { type: 'point', opacity: 0, clip: true },
-      params: [{ name: 'cursorX', select: { type: 'point', on: 'mousemove', nearest: true, fields: ['x'], clear: false } }],
-      encoding: {
-        x: xEnc,
-        y: { field: 'obs', type: 'quantitative', scale: { type: scaleType, zero: false } },
-        tooltip: [
-          { field: 'x', type: 'quantitative', title: AXIS_TITLE[options.axis], format: '.4f' },
-          { field: 'obs', type: 'quantitative', title: yTitle, format: '.1f' },
-        ],
       },
     },
   ];

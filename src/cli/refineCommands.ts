@@ -80,11 +80,12 @@ export function modelOptions(args: ParsedArgs): ModelSpec & { instrumentText?: s
   const range = flag(args, 'range');
   const internalStandard = flag(args, 'internal-standard');
   // Unknown phases fail here, before any pattern is read (in a sequential run, every pattern would fail alike).
-  for (const spec of [...phases, ...(internalStandard ? [internalStandard] : [])]) {
+  const named: [string, string][] = [...phases.map((p): [string, string] => ['--phase', p]), ...(internalStandard ? [['--internal-standard', internalStandard] as [string, string]] : [])];
+  for (const [option, spec] of named) {
     try {
       phaseFromSpec(spec);
     } catch (e) {
-      throw new UsageError(`--phase ${spec}: ${(e as Error).message}`);
+      throw new UsageError(`${option} ${spec}: ${(e as Error).message}`);
     }
   }
   const profile = flag(args, 'profile') ?? 'tch';

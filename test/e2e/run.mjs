@@ -236,15 +236,24 @@ try {
   const meta = await inFrames('.meta table');
   const metaText = meta ? await meta.handle.innerText() : '';
   check('the custom editor shows the metadata table', /points/.test(metaText) && /7001/.test(metaText));
-  // The readout follows the pointer anywhere over the plot (the nearest point), not only on the 1-px line.
+  // The readout follows the pointer anywhere over the plot, not only on the 1-px line.
   let readoutText = '';
   if (plot) {
     const box = await plot.handle.boundingBox();
     if (box) await page.mouse.move(box.x + box.width * 0.37, box.y + box.height * 0.2, { steps: 4 });
     await until('cursor readout', async () => /2θ \(°\) = \d/.test((readoutText = await plot.frame.$eval('#readout', (e) => e.textContent ?? '').catch(() => ''))), 5000).catch(() => false);
   }
-  // pattern.xy states λ (0.4592 Å), so d and q come with 2θ.
-  check('the custom editor reads out 2θ, d and q under the pointer', /2θ \(°\) = \d/.test(readoutText) && /d \(Å\) = \d/.test(readoutText) && /q \(Å⁻¹\) = \d/.test(readoutText), readoutText);
+  // pattern.xy states λ = 0.459200735 Å, so d and q come with 2θ: d = λ / (2 sin θ) checks the numbers shown, and the
+  // pointer at 37 % of the width lies inside the 2–30° scan.
+  const shown = (label) => Number(new RegExp(`${label} = ([\\d.]+)`).exec(readoutText)?.[1]);
+  const tth = shown('2θ \\(°\\)');
+  const dShown = shown('d \\(Å\\)');
+  const dExpected = 0.459200735 / (2 * Math.sin((tth * Math.PI) / 360));
+  check(
+    'the custom editor reads out 2θ, d, q and the intensity under the pointer',
+    tth > 2 && tth < 30 && Math.abs(dShown / dExpected - 1) < 1e-3 && /q \(Å⁻¹\) = \d/.test(readoutText) && /I = \d/.test(readoutText),
+    readoutText,
+  );
   await page.waitForTimeout(800);
   await page.screenshot({ path: path.join(results, 'custom-editor.png') });
   await closeAllEditors();
