@@ -94,7 +94,8 @@ export function strainCurvesSpec(input: {
       height: 240,
       data: { values },
       params: [zoomParam(`zoom_${which}`)],
-      mark: { type: 'line', clip: true },
+      // A line answers a hover with its first point: transparent points give each point its own tooltip.
+      mark: { type: 'line', clip: true, point: 'transparent' },
       encoding: {
         x: { field: 'cLi', type: 'quantitative', title: AXIS_TITLE.cLi, scale: { zero: false } },
         y: { field: 'eps', type: 'quantitative', title },
@@ -189,7 +190,7 @@ export function masterCurveSpec(input: {
     });
     layers.push({
       data: { values: curve },
-      mark: { type: 'line', color: NEUTRAL_COLOR, strokeWidth: 2, clip: true },
+      mark: { type: 'line', color: NEUTRAL_COLOR, strokeWidth: 2, clip: true, point: 'transparent' },
       encoding: {
         x,
         y: { field: 'eps', type: 'quantitative', title: AXIS_TITLE.strain001 },

@@ -35,11 +35,8 @@ export function echemTimeSpec(
         ...(n === 0 ? { params: [zoomParam('zoom', ['x'])] } : {}),
         encoding: {
           x: { field: 'time_h', type: 'quantitative', title: AXIS_TITLE.timeH, scale: n === 0 ? undefined : { domain: { param: 'zoom', encoding: 'x' } } },
+          // No tooltip: a line answers a hover with its first point, whatever the time under the pointer.
           y: { field: k, type: 'quantitative', title: TITLES[k], scale: { zero: false } },
-          tooltip: [
-            { field: 'time_h', type: 'quantitative', title: AXIS_TITLE.timeH, format: '.4f' },
-            { field: k, type: 'quantitative', title: TITLES[k], format: '.5g' },
-          ],
         },
       })),
     },

@@ -67,11 +67,11 @@ function lineSpec(
             strokeDash: { field: 'branch', type: 'nominal', title: 'Branch' },
             detail: { field: 'seg', type: 'nominal' },
             order: { field: 'i', type: 'quantitative' },
+            // Per-line fields only: a line answers a hover with its first point, and thousands of transparent
+            // points would cost more than the curve.
             tooltip: [
               { field: 'series', type: 'nominal', title: 'Series' },
               { field: 'branch', type: 'nominal', title: 'Branch' },
-              { field: 'x', type: 'quantitative', title: xTitle, format: '.4f' },
-              { field: 'text', type: 'nominal', title: yTitle },
             ],
           },
         },

@@ -191,11 +191,10 @@ export function waterfallSpec(input: OperandoSpecInput & { readonly offset?: num
         y: { field: 'y', type: 'quantitative', title: 'Intensity + offset (arb. units)', scale: { zero: false } },
         detail: { field: 'file', type: 'nominal' },
         color: { field: 'row', type: 'quantitative', title: ROW_TITLE[input.row], scale: { scheme: SEQUENTIAL_SCHEME } },
+        // Per-pattern fields only: a line answers a hover with its first point.
         tooltip: [
           { field: 'file', type: 'nominal', title: 'File' },
           { field: 'row', type: 'quantitative', title: ROW_TITLE[input.row], format: '.4~f' },
-          { field: 'x', type: 'quantitative', title: xTitle, format: '.4f' },
-          { field: 'I', type: 'nominal', title: 'Intensity' },
         ],
       },
     },

@@ -121,13 +121,14 @@ export function patternSpec(input: PatternSpecInput): VegaLiteSpec {
   if (calc) {
     layers.push({
       mark: { type: 'line', strokeWidth: 1.2, clip: true },
-      encoding: { x: xEnc, y: yEnc('calc'), color: curveColor('Calculated'), tooltip },
+      // The observed points carry the tooltip (obs, calc, diff at that x): a line answers with its first point.
+      encoding: { x: xEnc, y: yEnc('calc'), color: curveColor('Calculated') },
     });
   }
   if (diff) {
     layers.push({
       mark: { type: 'line', strokeWidth: 1, clip: true },
-      encoding: { x: xEnc, y: yEnc('diffShifted'), color: curveColor('Difference'), tooltip },
+      encoding: { x: xEnc, y: yEnc('diffShifted'), color: curveColor('Difference') },
     });
   }
   const ticks: Record<string, unknown>[] = [];

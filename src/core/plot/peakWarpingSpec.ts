@@ -76,7 +76,8 @@ export function peakWarpingSpec(input: PeakWarpingInput): VegaLiteSpec {
       height: 280,
       data: { values },
       params: [zoomParam('zoom', ['x'])],
-      mark: { type: 'line', strokeWidth: 1.5 },
+      // A line answers a hover with its first point: transparent points give each point its own tooltip.
+      mark: { type: 'line', strokeWidth: 1.5, point: 'transparent' },
       encoding: {
         x: { field: 'x', type: 'quantitative', title: AXIS_TITLE.twoTheta, scale: { zero: false, nice: false } },
         y: { field: 'y', type: 'quantitative', title: `Intensity of ${label} (normalised)` },

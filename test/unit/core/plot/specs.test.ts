@@ -17,6 +17,8 @@ import {
   waterfallSpec,
 } from '../../../../src/core/plot/index.ts';
 import { axisTitles, compileSpec, renderSvg, titleHasUnit, untitledAxes } from './compileSpec.ts';
+import { echemTimeSpec } from '../../../../src/core/plot/echemTimeSpec.ts';
+import { peakWarpingSpec } from '../../../../src/core/plot/peakWarpingSpec.ts';
 
 const lin = (n: number, a: number, b: number) => Float64Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 const gauss = (x: Float64Array, centre: number, w: number, h: number) =>
@@ -221,4 +223,35 @@ test('heatmap rows span half way to their neighbours in c_Li order, whatever the
   assert.ok(close(edges.get(0.1), [0.05, 0.2]));
   assert.ok(close(edges.get(0.3), [0.2, 0.4]));
   assert.equal(rows.length, 30);
+});
+
+test('a line answers a hover with its first point: no line tooltip shows per-point values unless it draws transparent points', () => {
+  const cLi = lin(40, 1, 0.3);
+  const all: [string, unknown][] = [
+    ...specs(),
+    ['echem time', echemTimeSpec({ time_s: lin(500, 0, 36000), voltage_V: lin(500, 3.5, 4.3), current_mA: lin(500, 0.2, 0.2) })],
+    [
+      'peak warping',
+      peakWarpingSpec({ cLi, a: cLi.map((c) => 2.81 + 0.06 * c), c: cLi.map((c) => 14.2 + 0.3 * c), hkl: [0, 0, 3], atCLi: 0.6, deltas: [0.02, 0.05], wavelengthAngstrom: 0.4592, fwhmDeg: 0.02 }),
+    ],
+  ];
+  let lines = 0;
+  const visit = (name: string, node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach((n) => visit(name, n));
+    if (!node || typeof node !== 'object') return;
+    const unit = node as { mark?: unknown; encoding?: Record<string, { field?: string } | { field?: string }[]> };
+    const mark = typeof unit.mark === 'string' ? { type: unit.mark } : (unit.mark as { type?: string; point?: unknown } | undefined);
+    if (mark?.type === 'line') {
+      lines++;
+      const enc = unit.encoding ?? {};
+      // Fields constant along one line: those that split the data into lines.
+      const perLine = new Set(['color', 'detail', 'strokeDash'].map((k) => (enc[k] as { field?: string } | undefined)?.field).filter(Boolean));
+      const tooltip = ([] as { field?: string }[]).concat((enc.tooltip as { field?: string }[] | undefined) ?? []);
+      const perPoint = tooltip.filter((t) => t.field && !perLine.has(t.field)).map((t) => t.field);
+      assert.ok(perPoint.length === 0 || mark.point === 'transparent', `${name}: a line's tooltip shows ${perPoint.join(', ')}`);
+    }
+    for (const v of Object.values(node)) visit(name, v);
+  };
+  for (const [name, spec] of all) visit(name, spec);
+  assert.ok(lines >= 8, `${lines} line marks checked`);
 });
