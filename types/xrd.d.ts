@@ -318,7 +318,8 @@ interface XrdApi {
   readInstrument(file: string): XrdInstrument;
   /** Calibrate λ ('wavelength') or zero/displacement and the profile on a standard ('lab6', 'ceo2', 'si') with its certified cell. */
   calibrate(scan: XrdScan, standard: string, options?: XrdWavelengthOptions & { refine?: readonly ('wavelength' | 'zero' | 'displacement')[]; rangeDeg?: readonly [number, number] }): XrdCalibration;
-  findPeaks(scan: XrdScan, options?: { rangeDeg?: readonly [number, number]; minSignificance?: number; minSeparationDeg?: number }): { twoThetaDeg: number; dAngstrom: number; qInvAngstrom: number; counts: number }[];
+  /** Peaks standing minSignificance σ (default 5) above the background and above their surroundings, strongest first; netHeight and fwhmDeg are measured above the background. */
+  findPeaks(scan: XrdScan, options?: { rangeDeg?: readonly [number, number]; minSignificance?: number; minSeparationDeg?: number }): { twoThetaDeg: number; dAngstrom: number; qInvAngstrom: number; counts: number; netHeight: number; fwhmDeg: number; prominence: number }[];
   fitPeaks(scan: XrdScan, options?: { positionsDeg?: readonly number[]; rangeDeg?: readonly [number, number]; shape?: 'pseudoVoigt' | 'pearsonVII' | 'splitPseudoVoigt' }): unknown;
   estimateLattice(scan: XrdScan, phase?: string, reflections?: readonly string[]): { cell: { a: number; b: number; c: number }; aSigma: number; cSigma: number };
   /** Whole-pattern Pawley or Le Bail fit of one scan. */

@@ -20,7 +20,7 @@ import type { AbsorptionModel } from '../core/diffraction/absorption.ts';
 import { runSequentialRefinement, resultsTable, timedPatterns } from './sequentialRun.ts';
 import { WorkerPool } from './workerPool.ts';
 import { defaultCacheDir, layeredCache, openDiskCache } from './diskCache.ts';
-import { findPeaks as corePeaks, fitPeaks as coreFitPeaks, estimateLattice as coreEstimate, type PeakFitOptions } from '../core/diffraction/peaks.ts';
+import { searchPeaks as corePeaks, fitPeaks as coreFitPeaks, estimateLattice as coreEstimate, type PeakFitOptions } from '../core/diffraction/peaks.ts';
 import type { LeBailResult } from '../core/diffraction/leBail.ts';
 import { phasePreset } from '../core/diffraction/phases.ts';
 import { parseInstprm } from '../core/diffraction/instprm.ts';
@@ -258,13 +258,21 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
   };
 
   return {
-    /** Peak positions (strongest first) with d and q when the wavelength is known. */
+    /** Peaks (strongest first): position, d and q when the wavelength is known, counts at the top, height and FWHM above the background. */
     findPeaks: (scan: Scan, options: Parameters<typeof corePeaks>[1] = {}) => {
       const lambda = dominantWavelengthAngstrom(scan);
-      return corePeaks(scan, options).map((twoThetaDeg) => {
+      return corePeaks(scan, options).map(({ twoThetaDeg, netHeight, fwhmDeg, prominence }) => {
         const i = Math.max(0, scan.x.findIndex((v) => v >= twoThetaDeg));
         const s = lambda ? Math.sin((twoThetaDeg * Math.PI) / 360) : NaN;
-        return { twoThetaDeg, dAngstrom: lambda ? lambda / (2 * s) : NaN, qInvAngstrom: lambda ? (4 * Math.PI * s) / lambda : NaN, counts: scan.y[i] };
+        return {
+          twoThetaDeg,
+          dAngstrom: lambda ? lambda / (2 * s) : NaN,
+          qInvAngstrom: lambda ? (4 * Math.PI * s) / lambda : NaN,
+          counts: scan.y[i],
+          netHeight,
+          fwhmDeg,
+          prominence,
+        };
       });
     },
     fitPeaks: (scan: Scan, options: PeakFitOptions = {}) => coreFitPeaks(scan, options),

@@ -4,7 +4,7 @@ import type { ToEditor, ScanView } from '../protocol/scanEditor.ts';
 import { readDataAnyFormat as readData } from './hdf5.ts';
 import { dominantWavelengthAngstrom, type Scan } from '../core/data/scan.ts';
 import { convertAxis } from '../core/data/axis.ts';
-import { findPeaks } from '../core/diffraction/peaks.ts';
+import { searchPeaks } from '../core/diffraction/peaks.ts';
 import { minMaxDecimate } from '../core/plot/decimate.ts';
 import { dataCsv } from './dataCsv.ts';
 import { fitPattern, type ModelSpec } from './refine.ts';
@@ -18,26 +18,15 @@ type Progress = (done: number, total: number, message?: string) => void;
 /** Automatic peak list for the editor: position, height above the local minimum, FWHM at half height (native unit). */
 function peakRows(scan: Scan): ScanView['peaks'] {
   if (scan.axis !== 'twoTheta') return [];
-  let positions: number[];
   try {
-    positions = findPeaks(scan, { minSeparationDeg: 0.05 }).slice(0, 60);
+    // Heights and widths above the search's own background (measured from zero they were the background's).
+    return searchPeaks(scan, { minSeparationDeg: 0.05 })
+      .slice(0, 60)
+      .map((p) => ({ x: p.twoThetaDeg, height: p.netHeight, fwhm: p.fwhmDeg }))
+      .sort((p, q) => p.x - q.x);
   } catch {
     return [];
   }
-  const { x, y } = scan;
-  return positions
-    .map((pos) => {
-      let i = 0;
-      while (i < x.length - 1 && x[i] < pos) i++;
-      const top = y[i];
-      let lo = i;
-      let hi = i;
-      while (lo > 0 && y[lo] > top / 2) lo--;
-      while (hi < y.length - 1 && y[hi] > top / 2) hi++;
-      const base = Math.min(y[lo], y[hi]);
-      return { x: pos, height: top - base, fwhm: x[hi] - x[lo] };
-    })
-    .sort((p, q) => p.x - q.x);
 }
 
 /** Beyond this many points a scan reaches the webview min/max-decimated (peaks kept); exports re-read the file. */

@@ -102,15 +102,28 @@ function envelope(win: Window, terms: number): Float64Array {
   return bg;
 }
 
+/** A peak of the automatic search, with what can be read off the data around it. */
+export interface FoundPeak {
+  readonly twoThetaDeg: number;
+  /** Smoothed height above the clipped background (counts, or the scan's intensity unit). */
+  readonly netHeight: number;
+  /** Full width where the smoothed net signal falls to half of `netHeight`, interpolated between points (deg). */
+  readonly fwhmDeg: number;
+  /** Height above the higher of the two lowest points that separate it from a higher neighbour or the scan's end. */
+  readonly prominence: number;
+}
+
 /**
- * Automatic peak search: local maxima of the 5-point-smoothed net signal that stand `minSignificance` σ above a
- * clipped Chebyshev background, at least `minSeparationDeg` apart (strongest kept). Returns positions (deg),
- * strongest first.
+ * Automatic peak search: local maxima of the 5-point-smoothed net signal above a clipped Chebyshev background that
+ * stand `minSignificance` σ both above the background and above their surroundings (their prominence), at least
+ * `minSeparationDeg` apart (strongest kept). Prominence is what rejects noise riding on a stretch where the smooth
+ * background undershoots (a pattern's steep low-angle end): there every wiggle is "above the background", but none
+ * above its neighbours. Strongest first.
  */
-export function findPeaks(
+export function searchPeaks(
   scan: Scan,
   options: { readonly rangeDeg?: readonly [number, number]; readonly minSignificance?: number; readonly minSeparationDeg?: number; readonly backgroundTerms?: number } = {},
-): number[] {
+): FoundPeak[] {
   const win = windowOf(scan, options.rangeDeg);
   const n = win.x.length;
   if (n < 7) return [];
@@ -123,13 +136,44 @@ export function findPeaks(
     net[i] = (win.y[i - 2] + 4 * win.y[i - 1] + 6 * win.y[i] + 4 * win.y[i + 1] + win.y[i + 2]) / 16 - bg[i];
   }
   const cand: number[] = [];
+  const prominence = new Map<number, number>();
   for (let i = 3; i < n - 3; i++) {
-    if (net[i] > net[i - 1] && net[i] >= net[i + 1] && net[i] * Math.sqrt(win.w[i]) > k) cand.push(i);
+    if (!(net[i] > net[i - 1] && net[i] >= net[i + 1] && net[i] * Math.sqrt(win.w[i]) > k)) continue;
+    const p = prominenceAt(net, i, 2, n - 3);
+    if (p * Math.sqrt(win.w[i]) > k) {
+      cand.push(i);
+      prominence.set(i, p);
+    }
   }
   cand.sort((p, q) => net[q] - net[p]);
   const kept: number[] = [];
   for (const i of cand) if (!kept.some((j) => Math.abs(win.x[j] - win.x[i]) < sep)) kept.push(i);
-  return kept.map((i) => win.x[i]);
+  return kept.map((i) => ({ twoThetaDeg: win.x[i], netHeight: net[i], fwhmDeg: halfWidthSpan(win.x, net, i), prominence: prominence.get(i)! }));
+}
+
+/** Positions (deg) of {@link searchPeaks}, strongest first. */
+export function findPeaks(scan: Scan, options: Parameters<typeof searchPeaks>[1] = {}): number[] {
+  return searchPeaks(scan, options).map((p) => p.twoThetaDeg);
+}
+
+/** Topographic prominence of the maximum at `i` of `v` within [lo, hi]. */
+function prominenceAt(v: Float64Array, i: number, lo: number, hi: number): number {
+  let leftMin = v[i];
+  for (let j = i - 1; j >= lo && v[j] <= v[i]; j--) if (v[j] < leftMin) leftMin = v[j];
+  let rightMin = v[i];
+  for (let j = i + 1; j <= hi && v[j] <= v[i]; j++) if (v[j] < rightMin) rightMin = v[j];
+  return v[i] - Math.max(leftMin, rightMin);
+}
+
+/** Width (x units) between the points where `v` falls to half of v[i] on either side, linearly interpolated. */
+function halfWidthSpan(x: Float64Array, v: Float64Array, i: number): number {
+  const half = v[i] / 2;
+  let l = i;
+  while (l > 0 && v[l] > half) l--;
+  let r = i;
+  while (r < v.length - 1 && v[r] > half) r++;
+  const cross = (a: number, b: number) => (v[a] === v[b] ? x[a] : x[a] + ((half - v[a]) * (x[b] - x[a])) / (v[b] - v[a]));
+  return cross(r - 1, r) - cross(l + 1, l);
 }
 
 /**
