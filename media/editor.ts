@@ -5,7 +5,7 @@
 import type { EchemView, FitView, FromEditor, ScanView, ToEditor } from '../src/protocol/scanEditor.ts';
 import { embedChart, type EmbeddedChart } from './embed.ts';
 import { button, dataTable, divider, dropdown, formatNumber, progressRing, registerComponents, textField } from './components.ts';
-import { convertAxis, echemSpec, heatmapSpec, patternSpec, type AxisChoice, type IntensityScale } from './specs.ts';
+import { convertAxis, echemSpec, heatmapSpec, intensityUnit, patternSpec, type AxisChoice, type IntensityScale } from './specs.ts';
 import { AXIS_TITLE } from '../src/core/plot/spec.ts';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromEditor): void; getState(): unknown; setState(s: unknown): void };
@@ -118,7 +118,8 @@ async function renderDiffraction(msg: Extract<ToEditor, { type: 'diffraction' }>
     );
   const meta = el('section', { class: 'meta' }, el('h2', {}, 'Metadata'), dataTable(['key', 'value'], metadataRows(msg, scan)));
   const peaks = el('section', { class: 'peaks' }, el('h2', {}, 'Peaks'), dataTable(
-    [axisTitle(scan.axis), 'd (Å)', 'height', 'FWHM'],
+    // Peaks are searched in 2θ only (methods.ts), so the width is in degrees; heights are net of the background.
+    [axisTitle(scan.axis), 'd (Å)', `net height (${intensityUnit(scan.intensityKind)})`, 'FWHM (°)'],
     scan.peaks.slice(0, 40).map((p) => {
       const d = lambda || scan.axis === 'd' ? convertAxis([p.x], scan.axis, 'd', lambda ?? 0)[0] : NaN;
       return [p.x, d, p.height, p.fwhm];

@@ -28,6 +28,11 @@ function decimate(ys: number[][], max: number): number[] {
   return Array.from(minMaxDecimate(ys.map((y) => Float64Array.from(y)), max));
 }
 
+/** The unit of a scan's intensities as axis and column titles write it. */
+export function intensityUnit(kind: ScanView['intensityKind']): string {
+  return kind === 'countsPerSecond' ? 'counts/s' : kind === 'counts' ? 'counts' : 'a.u.';
+}
+
 export function patternSpec(
   scan: ScanView,
   options: { axis: AxisChoice; scale: IntensityScale; wavelengthAngstrom: number | null; fit?: FitView },
@@ -40,7 +45,7 @@ export function patternSpec(
     obs: scan.y[i],
     ...(options.fit ? { calc: options.fit.calculated[i], diff: options.fit.difference[i] } : {}),
   }));
-  const yTitle = `Intensity (${scan.intensityKind === 'countsPerSecond' ? 'counts/s' : scan.intensityKind === 'counts' ? 'counts' : 'a.u.'})`;
+  const yTitle = `Intensity (${intensityUnit(scan.intensityKind)})`;
   const scaleType = options.scale === 'log' ? 'symlog' : options.scale === 'sqrt' ? 'sqrt' : 'linear';
   const xEnc = { field: 'x', type: 'quantitative', title: AXIS_TITLE[options.axis], scale: { zero: false, domain: { param: 'zoom' } } };
   const layers: Record<string, unknown>[] = [
