@@ -52,7 +52,8 @@ export function toFitLike(s: FitSummary): FitLike & { readonly summary: FitSumma
     cSigma: p.cSigma,
     beta: p.spaceGroup === 'C2/m' ? p.beta : undefined,
     betaSigma: p.spaceGroup === 'C2/m' ? p.betaSigma : undefined,
-    strain: { e001: p.strain.e001, e001Sigma: p.strain.e001Sigma },
+    // A phase without the [001] model (a cubic current collector, an isotropic fit) has no ε₀₀₁: blank, not 0.
+    strain: p.strain.model === 'uniaxial001' ? { e001: p.strain.e001, e001Sigma: p.strain.e001Sigma } : { e001: Number.NaN, e001Sigma: Number.NaN },
     ...(p.size && p.size.model !== 'none' ? { size: { lengthNm: p.size.lengthNm, lengthNmSigma: p.size.lengthNmSigma } } : {}),
     fwhm003Deg: p.fwhm003Deg,
     layered: p.layered,

@@ -50,6 +50,7 @@ import {
 import type { Phase } from './phases.ts';
 import { cellFromFree } from './phases.ts';
 import { type StrainModel, stephensFromUniaxial } from './strain.ts';
+import { spaceGroup } from './spaceGroups.ts';
 import { type SizeModel, integralBreadthRatio } from './size.ts';
 
 /** A region left out of the fit, in 2θ (deg), d (Å) or q (Å⁻¹) so that it carries across wavelengths. */
@@ -575,16 +576,30 @@ function startWidths(model: PatternModel, pts: FitPoints): void {
   set('X', 0.35 * h * cosT);
 }
 
+/**
+ * The strain model a phase can carry. A cubic cell has no unique axis: broadening "along [001]" there is not a property
+ * of the crystal (its [100] and [010] are the same direction by symmetry), and the extra term is undetermined (on a
+ * real Li-foil series it ran to ε₀₀₁ = 2.7 ± 470). Cubic phases (an Al or Cu current collector, Li metal beside a
+ * layered cathode) take the isotropic model; Stephens' −3m terms need hexagonal axes, and other systems take the
+ * [001] model instead.
+ */
+export function strainModelFor(phase: Pick<Phase, 'spaceGroup'>, asked: StrainModel): StrainModel {
+  const system = spaceGroup(phase.spaceGroup).system;
+  if (system === 'cubic' && (asked === 'uniaxial001' || asked === 'stephens')) return 'iso';
+  if (asked === 'stephens' && system !== 'hexagonal') return 'uniaxial001';
+  return asked;
+}
+
 /** Make a strain spec per phase. */
 function phaseStrains(phases: readonly Phase[], options: LeBailOptions): PhaseStrain[] {
   const d = LE_BAIL_DEFAULTS.strainStart;
   const s = options.strainStart ?? {};
   return phases.map((phase, i) => {
-    const model = Array.isArray(options.strain)
+    const asked = Array.isArray(options.strain)
       ? ((options.strain as readonly StrainModel[])[i] ?? LE_BAIL_DEFAULTS.strain)
       : ((options.strain as StrainModel | undefined) ?? LE_BAIL_DEFAULTS.strain);
     return {
-      model,
+      model: strainModelFor(phase, asked),
       iso: s.iso ?? d.iso,
       e001: s.e001 ?? d.e001,
       // Without explicit Stephens start values, start from the [001] model's start values mapped exactly.

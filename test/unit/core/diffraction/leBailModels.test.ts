@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Scan } from '../../../../src/core/data/scan.ts';
-import { fitLeBail, fitPawley } from '../../../../src/core/diffraction/leBail.ts';
+import { fitLeBail, fitPawley, strainModelFor } from '../../../../src/core/diffraction/leBail.ts';
 import {
   INSTRUMENT_DEFAULTS,
   REFINE_DEFAULTS,
@@ -164,4 +164,13 @@ test('a cold Pawley start from preset cells 1 % off recovers cells, zero shift a
   assert.ok(Math.abs(res.zeroDeg - 0.03) < 0.002, `zero ${res.zeroDeg}`);
   assert.ok(Math.abs(nmc.strain.e001 / 1.5e-3 - 1) < 0.1, `ε_001 ${nmc.strain.e001}`);
   assert.ok(res.gof < 1.1, `GoF ${res.gof}`);
+});
+
+test('a cubic phase takes the isotropic strain model where [001] or Stephens -3m terms are asked for; Stephens needs hexagonal axes', () => {
+  assert.equal(strainModelFor(phasePreset('al'), 'uniaxial001'), 'iso');
+  assert.equal(strainModelFor(phasePreset('li'), 'stephens'), 'iso');
+  assert.equal(strainModelFor(phasePreset('cu'), 'none'), 'none');
+  assert.equal(strainModelFor(phasePreset('layered'), 'uniaxial001'), 'uniaxial001');
+  assert.equal(strainModelFor(phasePreset('layered'), 'stephens'), 'stephens');
+  assert.equal(strainModelFor(phasePreset('monoclinic'), 'stephens'), 'uniaxial001');
 });
