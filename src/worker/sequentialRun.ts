@@ -112,6 +112,7 @@ function engineIdentity(script: string): string {
 
 export async function runSequentialRefinement(options: SequentialRunOptions): Promise<SequentialResult<FitLike & { summary: FitSummary }>> {
   const n = options.files.length;
+  if (!(Number.isInteger(options.workers) && options.workers >= 1)) throw new RangeError(`workers must be a whole number ≥ 1, got ${options.workers}`);
   const workers = Math.max(1, Math.min(options.workers, n));
   const pool = options.pool;
   if (pool && options.workerScript && path.resolve(options.workerScript) !== path.resolve(pool.script)) {

@@ -57,3 +57,9 @@ test('a run cancelled while its threads start ends them; after a cancel mid-run 
   const fresh = await runSequentialRefinement({ files, model, workers: 2, fileAccess: nodeFileAccess, workerScript: script });
   assert.deepEqual(cells(after), cells(fresh));
 });
+
+test('a worker count that is not a whole number ≥ 1 is refused before any thread starts', async () => {
+  for (const workers of [0, -1, 1.5, Number.NaN]) {
+    await assert.rejects(runSequentialRefinement({ files, model, workers, fileAccess: nodeFileAccess, workerScript: script }), /workers must be a whole number ≥ 1/);
+  }
+});
