@@ -29,7 +29,7 @@ import { agreementFactors } from '../fit/statistics.ts';
 import { type Cell, cellVolume, inverseDSquared, reciprocalMetricTensor } from './cell.ts';
 import { ATOMIC_MASS, type Dispersion, dispersion, elementOf, formFactor } from './formFactors.ts';
 import { type AbsorptionModel, absorptionFactor } from './absorption.ts';
-import { type Exclusion, type FitAgreement, type LeBailOptions, type LeBailResult, LE_BAIL_DEFAULTS, agreementFields, emissionLines, fitPawley, pointSigma } from './leBail.ts';
+import { type Exclusion, type FitAgreement, type LeBailOptions, type LeBailResult, LE_BAIL_DEFAULTS, agreementFields, emissionLines, fitPawley, pointSigma, strainModelFor } from './leBail.ts';
 import {
   INSTRUMENT_DEFAULTS,
   type ParameterDef,
@@ -328,7 +328,8 @@ export function fitRietveld(scan: Scan, phases: readonly RietveldPhase[], option
     lines,
     phases: phases.map((p, i) => ({ ...p.phase, cell: { ...p.phase.cell, a: pawley.phases[i].a, b: pawley.phases[i].b, c: pawley.phases[i].c } })),
     strain: phases.map((p, i) => ({
-      model: strainModels[i] ?? LE_BAIL_DEFAULTS.strain,
+      // As the Pawley start had it (a cubic phase isotropic): the same parameters carry over.
+      model: strainModelFor(p.phase, strainModels[i] ?? LE_BAIL_DEFAULTS.strain),
       iso: 0,
       e001: 0,
       stephens: stephensFromUniaxial(0, 0, p.phase.cell.a, p.phase.cell.c),
