@@ -295,6 +295,8 @@ interface XrdAnalysis {
   readonly dTM_maxslope_cLi: XrdContent;
   readonly strain_onset_cLi: XrdContent;
   readonly masterCurve?: { eps0: number; A: number; lambda: number; cStar: number; cStarSigma: number };
+  /** Rows left out: their fit is flagged unresolved, at-bound without a successful restart, or error. */
+  readonly leftOut: readonly number[];
 }
 
 /** A chart: show it with `show(chart)` or make it a cell's last expression. */

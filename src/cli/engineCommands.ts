@@ -8,7 +8,7 @@ import type { ActiveMassInput } from '../core/operando/activeMass.ts';
 import { lithiumTimeline, type LithiumOptions } from '../core/operando/lithium.ts';
 import { lithiumTableToCsv } from '../core/operando/lithiumTable.ts';
 import { parseCsv } from '../core/operando/csv.ts';
-import { analyzeResults } from '../core/analysis/analyzeResults.ts';
+import { analyzeResults, untrustedFit } from '../core/analysis/analyzeResults.ts';
 import { reportSpecs } from '../core/plot/reportSpecs.ts';
 import { safeWindows } from '../core/analysis/stateOfChargeWindow.ts';
 import { fitMasterCurve } from '../core/analysis/masterCurve.ts';
@@ -85,6 +85,10 @@ async function analyze(args: ParsedArgs): Promise<number> {
     const rows = readRows(file);
     return { name: path.basename(file).replace(/\.csv$/i, ''), file, rows, analysis: analyzeResults(rows, { ...options, columns }) };
   });
+  for (const s of series) {
+    const n = s.analysis.leftOut.length;
+    if (n) process.stderr.write(`${s.file}: ${n} row(s) left out, their fits flagged unresolved, at-bound or error (rows ${s.analysis.leftOut.map((i) => i + 1).join(', ')})\n`);
+  }
   const pick = (a: (typeof series)[number]['analysis'], rows?: Record<string, string>[]) => ({
     dIL_max_cLi: a.dIL_max_cLi,
     dTM_plateau_cLi: a.dTM_plateau_cLi,
@@ -97,9 +101,12 @@ async function analyze(args: ParsedArgs): Promise<number> {
   let result: unknown;
   if (series.length === 1) result = { file: series[0].file, ...pick(series[0].analysis, series[0].rows), branches: series[0].analysis.branches };
   else {
-    const perBranch = series.flatMap((s) => s.analysis.branches.map((b) => ({ file: s.file, direction: b.direction, start: b.start, end: b.end, ...pick({ ...b, branches: [] }) })));
+    const perBranch = series.flatMap((s) => s.analysis.branches.map((b) => ({ file: s.file, direction: b.direction, start: b.start, end: b.end, ...pick({ ...b, branches: [], leftOut: [] }) })));
     // One master curve over every series: λ and c* shared (science.md §7).
-    const strainOf = (rows: Record<string, string>[]) => ({ cLi: rows.map((r) => Number(r.c_Li)), strain: rows.map((r) => Number(r[strainColumn ?? 'strain_001'])) });
+    const strainOf = (all: Record<string, string>[]) => {
+      const rows = all.filter((r) => !untrustedFit(r.flags));
+      return { cLi: rows.map((r) => Number(r.c_Li)), strain: rows.map((r) => Number(r[strainColumn ?? 'strain_001'])) };
+    };
     let masterCurve: unknown = null;
     try {
       const fit = fitMasterCurve(series.map((s) => ({ name: s.name, ...strainOf(s.rows) })));

@@ -82,6 +82,17 @@ export interface AnalysisResult {
   /** Fitted over all analysable branches at once (λ and c* shared), absent without a strain column. */
   readonly masterCurve?: MasterCurveSummary;
   readonly branches: BranchAnalysis[];
+  /**
+   * Rows left out because their fit is not a minimum: flagged `unresolved` (the seeded fit and its restart both
+   * diverged), `at-bound` without a successful restart, or `error` (the results table's `flags`, `;`-separated).
+   */
+  readonly leftOut: number[];
+}
+
+/** Whether a results row's flags say its fit cannot be trusted (see AnalysisResult.leftOut). */
+export function untrustedFit(flags: unknown): boolean {
+  const set = new Set(String(flags ?? '').split(';'));
+  return set.has('unresolved') || set.has('error') || (set.has('at-bound') && !set.has('restarted'));
 }
 
 const NONE: CharacteristicContent = { value: Number.NaN, sigma: Number.NaN, status: 'none' };
@@ -103,13 +114,17 @@ export function analyzeResults(table: readonly Readonly<Record<string, unknown>>
   const strain = column(names.strain);
   const strainSigma = column(`${names.strain}_sigma`);
   const hasStrain = strain.some(Number.isFinite);
+  const leftOut: number[] = [];
+  table.forEach((row, i) => untrustedFit(row.flags) && leftOut.push(i));
+  const trusted = new Uint8Array(table.length).fill(1);
+  for (const i of leftOut) trusted[i] = 0;
 
   const tolerance = options.mergeTolerance ?? 1e-4;
   const branches: BranchAnalysis[] = [];
   const curves: MasterCurveSeries[] = [];
   for (const b of splitMonotonicBranches(cLi, tolerance)) {
     const keep: number[] = [];
-    for (let i = b.start; i < b.end; i++) if (Number.isFinite(cLi[i])) keep.push(i);
+    for (let i = b.start; i < b.end; i++) if (Number.isFinite(cLi[i]) && trusted[i]) keep.push(i);
     const pick = (v: Float64Array): Float64Array => Float64Array.from(keep, (i) => v[i]);
     const columns = [pick(dTM), pick(dIL), pick(strain), pick(strainSigma)];
     const merged = mergeEqualAbscissae(pick(cLi), columns, tolerance, ['mean', 'mean', 'mean', 'sigma']);
@@ -157,6 +172,7 @@ export function analyzeResults(table: readonly Readonly<Record<string, unknown>>
     strain_onset_cLi: first?.strain_onset_cLi ?? NONE,
     ...(masterCurve ? { masterCurve } : {}),
     branches,
+    leftOut,
   };
 }
 

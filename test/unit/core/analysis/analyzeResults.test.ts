@@ -83,3 +83,22 @@ test('d_TM and d_IL columns are used when present and a table without strain has
   assert.equal(r.strain_onset_cLi.status, 'none');
   assert.throws(() => analyzeResults([{ x: 1 }]), RangeError);
 });
+
+test('rows whose fit ran away (unresolved, at-bound without a restart, error) are left out; a resolved restart stays', () => {
+  const rows: Record<string, string | number>[] = readCsv(path.join('test', 'fixtures', 'simulated', 'truth_series.csv')).map((r) => ({ ...r, flags: '' }));
+  // A runaway fit near the d_IL maximum: c on its lower search edge (0.8 × the preset 14.2127 Å).
+  const runaway = (flags: string) => rows.map((r, i) => (i === 120 ? { ...r, c: 0.8 * 14.2127, flags } : r));
+  const reference = analyzeResults(rows.filter((_, i) => i !== 120), { columns: { strain: 'eps_c' } });
+  for (const flags of ['at-bound', 'rwp-jump;restarted;unresolved', 'error']) {
+    const r = analyzeResults(runaway(flags), { columns: { strain: 'eps_c' } });
+    assert.deepEqual(r.leftOut, [120], flags);
+    assert.equal(r.dIL_max_cLi.value, reference.dIL_max_cLi.value, flags);
+    assert.equal(r.dIL_max_cLi.sigma, reference.dIL_max_cLi.sigma, flags);
+    assert.equal(r.strain_onset_cLi.value, reference.strain_onset_cLi.value, flags);
+  }
+  // With a successful restart the row is kept; kept with a runaway c it would wreck σ of the d_IL maximum
+  // (3.8e-5 → 0.17 here), which is what leaving such rows out protects.
+  const kept = analyzeResults(runaway('at-bound;restarted'), { columns: { strain: 'eps_c' } });
+  assert.deepEqual(kept.leftOut, []);
+  assert.ok(kept.dIL_max_cLi.sigma > 100 * reference.dIL_max_cLi.sigma, `${kept.dIL_max_cLi.sigma} vs ${reference.dIL_max_cLi.sigma}`);
+});
