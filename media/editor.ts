@@ -115,6 +115,9 @@ async function renderDiffraction(msg: Extract<ToEditor, { type: 'diffraction' }>
         ['GoF', fit.gof, ''],
         ['stop', fit.stopReason, ''],
       ]),
+      fit.atBounds.length
+        ? el('p', { class: 'warning', role: 'alert' }, `${fit.atBounds.join(', ')} ended on the edge of the search window: the fit ran away (not a minimum). Check the phase and λ.`)
+        : '',
     );
   const meta = el('section', { class: 'meta' }, el('h2', {}, 'Metadata'), dataTable(['key', 'value'], metadataRows(msg, scan)));
   const peaks = el('section', { class: 'peaks' }, el('h2', {}, 'Peaks'), dataTable(

@@ -43,6 +43,8 @@ export interface FitView {
   readonly Rwp: number;
   readonly gof: number;
   readonly stopReason: string;
+  /** Parameters that ended on the edge of their search window: the fit ran away (shown as a warning). */
+  readonly atBounds: readonly string[];
   /** Calculated curve and difference on the scan's x. */
   readonly calculated: number[];
   readonly difference: number[];
