@@ -3,6 +3,7 @@
  * from σ.
  */
 import { AXIS_TITLE, formatWithSigma, topLevel, zoomParam, type VegaLiteSpec } from './spec.ts';
+import { untrustedFit } from '../analysis/analyzeResults.ts';
 
 /** Quantities a lattice chart can show. */
 export const LatticeQuantity = { a: 'a', c: 'c', d_TM: 'd_TM', d_IL: 'd_IL' } as const;
@@ -122,7 +123,9 @@ export function latticeSeriesFromRows(
 ): LatticeSeries[] {
   const groups = new Map<string, Readonly<Record<string, unknown>>[]>();
   for (const r of rows) {
-    const key = splitBranches && r.branch ? `${name} c${r.cycle ?? ''} ${r.branch}` : name;
+    // Fits that ran away (left out of the analysis) stay visible, as a series of their own.
+    const base = splitBranches && r.branch ? `${name} c${r.cycle ?? ''} ${r.branch}` : name;
+    const key = untrustedFit(r.flags) ? `${base} (fit ran away)` : base;
     const g = groups.get(key);
     if (g) g.push(r);
     else groups.set(key, [r]);

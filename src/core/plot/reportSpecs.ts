@@ -3,7 +3,7 @@
  * 2753, §3.4–3.6): lattice parameters, derivatives with the characteristic contents marked, eqn (1) strain curves,
  * the strain master curve and the voltage, all against c_Li. Used by `operando-xrd analyze --svg` and the notebook API.
  */
-import type { AnalysisResult } from '../analysis/analyzeResults.ts';
+import { type AnalysisResult, untrustedFit } from '../analysis/analyzeResults.ts';
 import { splitMonotonicBranches } from '../analysis/splitMonotonicBranches.ts';
 import { mergeEqualAbscissae } from '../analysis/mergeEqualAbscissae.ts';
 import { rollingMean } from '../analysis/rollingMean.ts';
@@ -89,7 +89,9 @@ export function reportSpecs(series: readonly ReportSeries[], options: Partial<Re
   const charts: Record<string, VegaLiteSpec> = {};
   charts.lattice = latticeSpec({ series: series.flatMap((s) => latticeSeriesFromRows(s.rows, s.name)), title: 'Lattice parameters against c_Li' });
 
-  const all = series.flatMap((s) => branches(s.rows, s.name).map((b) => ({ ...b, analysis: s.analysis })));
+  // Derivatives and strain from the fits the analysis trusts (analyzeResults.ts leaves the runaway ones out too).
+  const trusted = (rows: readonly Row[]) => rows.filter((r) => !untrustedFit(r.flags));
+  const all = series.flatMap((s) => branches(trusted(s.rows), s.name).map((b) => ({ ...b, analysis: s.analysis })));
   const first = series[0]?.analysis;
   if (all.length) {
     charts.dTM_derivative = derivativeSpec({
@@ -116,7 +118,8 @@ export function reportSpecs(series: readonly ReportSeries[], options: Partial<Re
   }
 
   const strainSeries = series
-    .map((s) => ({ name: s.name, cLi: column(s.rows, 'c_Li'), strain: column(s.rows, o.strainColumn), strainSigma: column(s.rows, `${o.strainColumn}_sigma`) }))
+    .map((s) => ({ name: s.name, rows: trusted(s.rows) }))
+    .map(({ name, rows }) => ({ name, cLi: column(rows, 'c_Li'), strain: column(rows, o.strainColumn), strainSigma: column(rows, `${o.strainColumn}_sigma`) }))
     .filter((s) => s.strain.some(Number.isFinite));
   if (strainSeries.length) {
     const mc = first?.masterCurve;

@@ -19,6 +19,8 @@ import {
 import { axisTitles, compileSpec, renderSvg, titleHasUnit, untitledAxes } from './compileSpec.ts';
 import { echemTimeSpec } from '../../../../src/core/plot/echemTimeSpec.ts';
 import { peakWarpingSpec } from '../../../../src/core/plot/peakWarpingSpec.ts';
+import { reportSpecs } from '../../../../src/core/plot/reportSpecs.ts';
+import { analyzeResults } from '../../../../src/core/analysis/analyzeResults.ts';
 
 const lin = (n: number, a: number, b: number) => Float64Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 const gauss = (x: Float64Array, centre: number, w: number, h: number) =>
@@ -254,4 +256,22 @@ test('a line answers a hover with its first point: no line tooltip shows per-poi
   };
   for (const [name, spec] of all) visit(name, spec);
   assert.ok(lines >= 8, `${lines} line marks checked`);
+});
+
+test('a fit that ran away is drawn as a series of its own and kept out of the derivatives', () => {
+  const rows = [
+    { file: 'a', c_Li: '1', a: '2.87', flags: '' },
+    { file: 'b', c_Li: '0.5', a: '2.30', flags: 'at-bound' },
+    { file: 'c', c_Li: '0.4', a: '2.81', flags: 'at-bound;restarted' },
+  ];
+  const s = latticeSeriesFromRows(rows, 'NMC811', false);
+  assert.deepEqual(s.map((x) => [x.name, Array.from(x.values.a ?? [])]), [['NMC811', [2.87, 2.81]], ['NMC811 (fit ran away)', [2.3]]]);
+  // The d_TM derivative chart of the report sees only the trusted rows: a line of 40 points, one of them a runaway.
+  const cLi = lin(40, 1, 0.3);
+  const table = Array.from(cLi, (c, i) => ({ c_Li: c, a: i === 20 ? 2.3 : 2.81 + 0.06 * c, c: 14.2, flags: i === 20 ? 'rwp-jump;restarted;unresolved' : '' }));
+  const spec = reportSpecs([{ name: 'cell', rows: table, analysis: analyzeResults(table) }]).dTM_derivative;
+  const panel = (spec.vconcat as { data: { values: { v: number }[] } }[])[0];
+  const values = panel.data.values.map((p) => p.v);
+  assert.equal(values.length, 39);
+  assert.ok(values.every((v) => v > 2.8), `smoothed d_TM ${Math.min(...values)}: the runaway a = 2.3 Å got in`);
 });
