@@ -281,9 +281,15 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
     fit: (scan: Scan, options: FitOptions = {}): LeBailResult | RietveldResult => {
       // Le Bail and Pawley intensities are free: an absorption factor would only rescale them.
       if (options.absorption && options.method !== 'rietveld') throw new RangeError("absorption applies to method 'rietveld' only");
-      return options.method === 'rietveld'
-        ? fitRietveldPattern(scan, modelOf(options), options.composition, undefined, { absorption: options.absorption })
-        : fitPattern(scan, modelOf(options));
+      const result =
+        options.method === 'rietveld'
+          ? fitRietveldPattern(scan, modelOf(options), options.composition, undefined, { absorption: options.absorption })
+          : fitPattern(scan, modelOf(options));
+      // As the CLI's fit: a runaway fit is said in the cell's output, not only in a field of the result.
+      if (result.atBounds.length) {
+        ctx.emit({ kind: 'stream', name: 'stderr', text: `warning: ${result.atBounds.join(', ')} ended on the edge of the search window (not a minimum): check the phase, the wavelength and the range\n` });
+      }
+      return result;
     },
     /** Calibrate λ or zero/displacement and the instrumental profile on a standard (lab6, ceo2, si) with its certified cell. */
     calibrate: (scan: Scan, standard: string, options: CalibrationOptions & WavelengthOptions = {}): CalibrationResult =>
