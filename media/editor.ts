@@ -7,6 +7,7 @@ import { embedChart, type EmbeddedChart } from './embed.ts';
 import { button, dataTable, divider, dropdown, formatNumber, progressRing, registerComponents, textField } from './components.ts';
 import { convertAxis, echemSpec, heatmapSpec, intensityUnit, patternSpec, type AxisChoice, type IntensityScale } from './specs.ts';
 import { AXIS_TITLE } from '../src/core/plot/spec.ts';
+import { atBoundsWarning } from '../src/core/diffraction/atBoundsWarning.ts';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromEditor): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -116,7 +117,7 @@ async function renderDiffraction(msg: Extract<ToEditor, { type: 'diffraction' }>
         ['stop', fit.stopReason, ''],
       ]),
       fit.atBounds.length
-        ? el('p', { class: 'warning', role: 'alert' }, `${fit.atBounds.join(', ')} ended on the edge of the search window: the fit ran away (not a minimum). Check the phase and λ.`)
+        ? el('p', { class: 'warning', role: 'alert' }, atBoundsWarning(fit.atBounds))
         : '',
     );
   const meta = el('section', { class: 'meta' }, el('h2', {}, 'Metadata'), dataTable(['key', 'value'], metadataRows(msg, scan)));

@@ -13,6 +13,7 @@ import { calibrateInstrument, formatCalibrationInstprm, wavelengthRelativeSigmaO
 import { runSequentialRefinement, resultsTable, timedPatterns } from '../worker/sequentialRun.ts';
 import { defaultCacheDir, openDiskCache } from '../worker/diskCache.ts';
 import { fitPeaks } from '../core/diffraction/peaks.ts';
+import { atBoundsWarning } from '../core/diffraction/atBoundsWarning.ts';
 import { parseInstprm } from '../core/diffraction/instprm.ts';
 import { StrainModel } from '../core/diffraction/strain.ts';
 import { SizeModel } from '../core/diffraction/size.ts';
@@ -162,9 +163,7 @@ async function fit(args: ParsedArgs): Promise<number> {
 /** A fit that ended with parameters on the edge of their search window is not a minimum: say so on stderr. */
 function warnAtBounds(names: readonly string[]): void {
   if (!names.length) return;
-  process.stderr.write(
-    `warning: ${names.join(', ')} ended on the edge of the search window (not a minimum): check the phase, the wavelength and the range, or start from other cells\n`,
-  );
+  process.stderr.write(`warning: ${atBoundsWarning(names)}\n`);
 }
 
 /** The files of a series: a folder (natural order, scan files only), or files given one by one. */

@@ -31,6 +31,7 @@ import { parseTimestampUnixS, type ClockOptions } from '../core/operando/time.ts
 import { differentialCapacity } from '../core/operando/differentialCapacity.ts';
 import { parseCsv } from '../core/operando/csv.ts';
 import { resultsTableToCsv } from '../core/operando/resultsTable.ts';
+import { atBoundsWarning } from '../core/diffraction/atBoundsWarning.ts';
 import { failureLines, type SequentialEntry, type FitLike } from '../core/operando/sequential.ts';
 import { analyzeResults, type AnalyzeOptions, type AnalysisResult } from '../core/analysis/analyzeResults.ts';
 import { patternSpec } from '../core/plot/patternSpec.ts';
@@ -287,7 +288,7 @@ export function engineApi(ctx: CellContext, files: FileAccess, resolve: (p: stri
           : fitPattern(scan, modelOf(options));
       // As the CLI's fit: a runaway fit is said in the cell's output, not only in a field of the result.
       if (result.atBounds.length) {
-        ctx.emit({ kind: 'stream', name: 'stderr', text: `warning: ${result.atBounds.join(', ')} ended on the edge of the search window (not a minimum): check the phase, the wavelength and the range\n` });
+        ctx.emit({ kind: 'stream', name: 'stderr', text: `warning: ${atBoundsWarning(result.atBounds)}\n` });
       }
       return result;
     },
